@@ -1,0 +1,30 @@
+# The two commands a newcomer needs: `make dev` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+.PHONY: help dev test fmt lint rust-test openapi tools
+
+help:
+	@echo "make dev    run the whole messenger locally (http://127.0.0.1:3000)"
+	@echo "make test   run every check CI runs"
+
+dev:
+	localstack/dev.sh
+
+test: tools fmt lint rust-test
+
+tools:
+	@command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
+
+fmt:
+	cargo fmt --all --check
+
+lint:
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+
+rust-test:
+	localstack/with-test-postgres.sh cargo nextest run --workspace --locked
+
+# Rewrites docs/openapi.json from the Rust types.
+openapi:
+	UPDATE_CONTRACT=1 cargo nextest run -p shared --locked -E 'test(openapi)'

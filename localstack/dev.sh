@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# `make dev`: the whole messenger on this machine. PostgreSQL (data kept in .dev/), migrations,
+# the local gateway on http://127.0.0.1:${PORT:-3000}. Ctrl-C stops what this script started.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+mkdir -p .dev
+PGPORT=${DEV_PGPORT:-54329}
+PORT=${PORT:-3000}
+pgdir="$root/.dev/postgres"
+
+command -v cargo >/dev/null || { echo "cargo not found: install Rust from https://rustup.rs" >&2; exit 1; }
+
+started_pg=0
+if ! localstack/postgres.sh running "$pgdir" 2>/dev/null; then
+    echo "==> starting PostgreSQL on 127.0.0.1:$PGPORT (data in .dev/postgres)"
+    localstack/postgres.sh start "$pgdir" "$PGPORT"
+    started_pg=1
+else
+    echo "==> PostgreSQL already running (.dev/postgres)"
+fi
+cleanup() {
+    if [[ $started_pg -eq 1 ]]; then
+        echo "==> stopping PostgreSQL"
+        localstack/postgres.sh stop "$pgdir" || true
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Create the database on first run.
+runas=(); [[ $(id -u) -eq 0 ]] && runas=(runuser -u postgres --)
+if ! "${runas[@]}" psql -h "$pgdir" -p "$PGPORT" -U postgres -Atc "SELECT 1 FROM pg_database WHERE datname='messenger'" postgres | grep -q 1; then
+    "${runas[@]}" psql -h "$pgdir" -p "$PGPORT" -U postgres -qc "CREATE DATABASE messenger" postgres
+fi
+
+# A JWT secret of its own, kept so sessions survive restarts.
+if [[ ! -s .dev/jwt_secret ]]; then
+    python3 -c 'import secrets; print(secrets.token_urlsafe(48))' > .dev/jwt_secret
+    chmod 600 .dev/jwt_secret
+fi
+
+export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/messenger"
+export JWT_SECRET; JWT_SECRET=$(cat .dev/jwt_secret)
+export PORT LOG_FORMAT=${LOG_FORMAT:-pretty} RUST_LOG=${RUST_LOG:-info}
+export DB_POOL_SIZE=${DB_POOL_SIZE:-16}
+
+echo "==> building the gateway and the migrate function"
+cargo build -q -p localstack -p migrate
+echo "==> applying migrations"
+target/debug/migrate
+echo "==> messenger running at http://127.0.0.1:$PORT  (API: http://127.0.0.1:$PORT/api/health; Ctrl-C stops)"
+target/debug/gateway

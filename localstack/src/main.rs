@@ -1,0 +1,23 @@
+//! `gateway`: the local stand-in for API Gateway. Reads the same configuration as the
+//! functions, listens on 127.0.0.1:$PORT (3000) and serves until Ctrl-C.
+
+use anyhow::Context as _;
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let ctx = shared::runtime::cold_start().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let port: u16 = match std::env::var("PORT") {
+        Ok(p) => p.parse().context("PORT must be a port number")?,
+        Err(_) => 3000,
+    };
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| {
+        format!("cannot listen on {addr} (is another gateway running? set PORT)")
+    })?;
+    tracing::info!("gateway listening on http://{addr}");
+    localstack::server::serve(listener, ctx, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await?;
+    Ok(())
+}

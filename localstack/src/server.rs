@@ -1,0 +1,119 @@
+//! The gateway's HTTP server (axum): `/api/*` to the functions, everything else 404.
+
+use std::net::SocketAddr;
+
+use aws_lambda_events::apigw::ApiGatewayV2httpResponse;
+use aws_lambda_events::encodings::Body as EventBody;
+use axum::Router;
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use shared::Ctx;
+
+use crate::http_api::{Incoming, invoke};
+
+/// API Gateway refuses payloads over 10 MB itself; the functions apply their own, smaller limit.
+pub const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+pub fn router(ctx: Ctx) -> Router {
+    Router::new()
+        .route("/api", axum::routing::any(api))
+        .route("/api/{*rest}", axum::routing::any(api))
+        .fallback(not_found)
+        .with_state(ctx)
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    ctx: Ctx,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(ctx).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}
+
+async fn api(
+    State(ctx): State<Ctx>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let body = match to_bytes(body, MAX_PAYLOAD_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                "request body is too large",
+            );
+        }
+    };
+    let incoming = Incoming {
+        method: parts.method.as_str().to_owned(),
+        path: parts.uri.path().to_owned(),
+        raw_query: parts.uri.query().unwrap_or("").to_owned(),
+        headers: parts.headers,
+        body: body.to_vec(),
+        source_ip: peer.ip().to_string(),
+    };
+    to_response(invoke(&ctx, &incoming).await)
+}
+
+async fn not_found() -> Response {
+    error(StatusCode::NOT_FOUND, "not_found", "no such route")
+}
+
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        serde_json::json!({ "error": code, "message": message }).to_string(),
+    )
+        .into_response()
+}
+
+/// Turns a function's answer into an HTTP response, as API Gateway does.
+fn to_response(event: ApiGatewayV2httpResponse) -> Response {
+    let status = u16::try_from(event.status_code)
+        .ok()
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(StatusCode::BAD_GATEWAY);
+    let body = match event.body {
+        None | Some(EventBody::Empty) => Body::empty(),
+        Some(EventBody::Text(t)) if event.is_base64_encoded => {
+            use base64::Engine as _;
+            match base64::engine::general_purpose::STANDARD.decode(t) {
+                Ok(bytes) => Body::from(bytes),
+                Err(_) => {
+                    return error(
+                        StatusCode::BAD_GATEWAY,
+                        "bad_gateway",
+                        "malformed function response",
+                    );
+                }
+            }
+        }
+        Some(EventBody::Text(t)) => Body::from(t),
+        Some(EventBody::Binary(b)) => Body::from(b),
+        Some(_) => Body::empty(),
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    for (name, value) in &event.headers {
+        response.headers_mut().append(name, value.clone());
+    }
+    for cookie in event.cookies {
+        if let Ok(v) = axum::http::HeaderValue::from_str(&cookie) {
+            response
+                .headers_mut()
+                .append(axum::http::header::SET_COOKIE, v);
+        }
+    }
+    response
+}

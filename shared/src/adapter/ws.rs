@@ -1,0 +1,103 @@
+//! API Gateway WebSocket API events. Each WebSocket route (`$connect`, `$disconnect`,
+//! `send_message`, ...) is a function; this adapter turns its event into a [`WsRequest`] and
+//! the handler's outcome into the status API Gateway expects (for `$connect`, a non-2xx
+//! refuses the connection). Replies to the caller and pushes to others go through the
+//! management API, not through this return value.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+
+use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
+use aws_lambda_events::encodings::Body;
+use futures::FutureExt as _;
+use tracing::Instrument as _;
+
+use crate::ctx::Ctx;
+use crate::error::ApiError;
+
+/// A WebSocket event as a handler sees it.
+#[derive(Debug, Clone)]
+pub struct WsRequest {
+    pub connection_id: String,
+    pub route_key: String,
+    pub query: HashMap<String, String>,
+    pub body: Option<String>,
+}
+
+impl WsRequest {
+    pub fn from_event(event: ApiGatewayWebsocketProxyRequest) -> Result<Self, ApiError> {
+        let ctx = event.request_context;
+        let connection_id = ctx
+            .connection_id
+            .ok_or_else(|| ApiError::invalid("the event carries no connection id"))?;
+        let query = event
+            .query_string_parameters
+            .iter()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
+        Ok(Self {
+            connection_id,
+            route_key: ctx.route_key.unwrap_or_default(),
+            query,
+            body: event.body,
+        })
+    }
+}
+
+pub type WsFuture = Pin<Box<dyn Future<Output = Result<(), ApiError>> + Send>>;
+pub type WsEndpoint = fn(Ctx, WsRequest) -> WsFuture;
+
+/// One WebSocket route: its route key (`$connect`, `send_message`, ...) and its function.
+#[derive(Clone, Copy)]
+pub struct WsRoute {
+    pub function: &'static str,
+    pub route_key: &'static str,
+    pub endpoint: WsEndpoint,
+}
+
+impl std::fmt::Debug for WsRoute {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} -> {}", self.route_key, self.function)
+    }
+}
+
+/// Runs one WebSocket event through its route. Errors become a status code (which only
+/// matters for `$connect`) and are logged once.
+pub async fn dispatch(
+    ctx: &Ctx,
+    route: &WsRoute,
+    event: ApiGatewayWebsocketProxyRequest,
+) -> ApiGatewayProxyResponse {
+    let span = tracing::info_span!(
+        "ws",
+        function = route.function,
+        connection_id = event.request_context.connection_id.as_deref().unwrap_or(""),
+    );
+    async move {
+        let result = match WsRequest::from_event(event) {
+            Ok(req) => AssertUnwindSafe((route.endpoint)(ctx.clone(), req))
+                .catch_unwind()
+                .await
+                .unwrap_or_else(|_| Err(ApiError::Internal(anyhow::anyhow!("handler panicked")))),
+            Err(e) => Err(e),
+        };
+        let mut out = ApiGatewayProxyResponse::default();
+        match result {
+            Ok(()) => out.status_code = 200,
+            Err(err) => {
+                if err.is_server_error() {
+                    tracing::error!(error = %err, code = err.code(), "ws event failed");
+                } else {
+                    tracing::info!(code = err.code(), "ws event refused");
+                }
+                out.status_code = i64::from(err.status().as_u16());
+                out.body = serde_json::to_string(&err.body()).ok().map(Body::Text);
+            }
+        }
+        out
+    }
+    .instrument(span)
+    .await
+}

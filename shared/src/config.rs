@@ -1,0 +1,201 @@
+//! Typed configuration, read from the environment once per cold start. A missing or malformed
+//! variable fails the start with a message naming it; secrets are wrapped so they never print.
+
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("environment variable {0} is required but not set")]
+    Missing(&'static str),
+    #[error("environment variable {name} is invalid: {reason}")]
+    Invalid { name: &'static str, reason: String },
+}
+
+/// How logs are written: JSON lines in Lambda (CloudWatch parses them), readable text locally.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Json,
+    Pretty,
+}
+
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `DATABASE_URL`: a PostgreSQL connection URL.
+    pub database_url: SecretString,
+    /// `DB_POOL_SIZE`: connections per process; small, because every Lambda instance has its own.
+    pub db_pool_size: usize,
+    /// `DB_CONNECT_TIMEOUT_MS`: how long to wait for a connection before answering 503.
+    pub db_connect_timeout: Duration,
+    /// `JWT_SECRET`: HMAC key of the access tokens, at least 32 bytes.
+    pub jwt_secret: SecretString,
+    /// `JWT_ISSUER`: the `iss` claim written and required.
+    pub jwt_issuer: String,
+    /// `ACCESS_TOKEN_TTL_SECS` (default 900).
+    pub access_token_ttl: Duration,
+    /// `REFRESH_TOKEN_TTL_SECS` (default 30 days).
+    pub refresh_token_ttl: Duration,
+    /// `LOG_FORMAT`: `json` or `pretty`; JSON by default inside Lambda.
+    pub log_format: LogFormat,
+}
+
+/// Where configuration comes from; the process environment in production, a map in tests.
+pub trait Source {
+    fn get(&self, name: &str) -> Option<String>;
+}
+
+pub struct Env;
+
+impl Source for Env {
+    fn get(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().filter(|v| !v.is_empty())
+    }
+}
+
+impl<S: std::hash::BuildHasher> Source for std::collections::HashMap<&str, String, S> {
+    fn get(&self, name: &str) -> Option<String> {
+        std::collections::HashMap::get(self, name).cloned()
+    }
+}
+
+pub const MIN_JWT_SECRET_LEN: usize = 32;
+
+impl Config {
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_source(&Env)
+    }
+
+    pub fn from_source(src: &impl Source) -> Result<Self, ConfigError> {
+        let database_url = required(src, "DATABASE_URL")?;
+        let jwt_secret = required(src, "JWT_SECRET")?;
+        if jwt_secret.len() < MIN_JWT_SECRET_LEN {
+            return Err(ConfigError::Invalid {
+                name: "JWT_SECRET",
+                reason: format!("must be at least {MIN_JWT_SECRET_LEN} bytes"),
+            });
+        }
+        let in_lambda = src.get("AWS_LAMBDA_FUNCTION_NAME").is_some();
+        let log_format = match src.get("LOG_FORMAT").as_deref() {
+            None if in_lambda => LogFormat::Json,
+            None => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some("pretty") => LogFormat::Pretty,
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "LOG_FORMAT",
+                    reason: format!("expected `json` or `pretty`, got `{other}`"),
+                });
+            }
+        };
+        Ok(Self {
+            database_url: SecretString::from(database_url),
+            db_pool_size: number(src, "DB_POOL_SIZE", 2)?,
+            db_connect_timeout: Duration::from_millis(number(src, "DB_CONNECT_TIMEOUT_MS", 5_000)?),
+            jwt_secret: SecretString::from(jwt_secret),
+            jwt_issuer: src
+                .get("JWT_ISSUER")
+                .unwrap_or_else(|| "messenger".to_owned()),
+            access_token_ttl: Duration::from_secs(number(src, "ACCESS_TOKEN_TTL_SECS", 900)?),
+            refresh_token_ttl: Duration::from_secs(number(
+                src,
+                "REFRESH_TOKEN_TTL_SECS",
+                30 * 24 * 3600,
+            )?),
+            log_format,
+        })
+    }
+
+    pub fn database_url(&self) -> &str {
+        self.database_url.expose_secret()
+    }
+}
+
+fn required(src: &impl Source, name: &'static str) -> Result<String, ConfigError> {
+    src.get(name).ok_or(ConfigError::Missing(name))
+}
+
+fn number<T: std::str::FromStr>(
+    src: &impl Source,
+    name: &'static str,
+    default: T,
+) -> Result<T, ConfigError>
+where
+    T::Err: std::fmt::Display,
+{
+    match src.get(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|e: T::Err| ConfigError::Invalid {
+                name,
+                reason: e.to_string(),
+            }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn base() -> HashMap<&'static str, String> {
+        HashMap::from([
+            ("DATABASE_URL", "postgres://localhost/x".to_owned()),
+            ("JWT_SECRET", "x".repeat(32)),
+        ])
+    }
+
+    #[test]
+    fn a_missing_variable_is_named_in_the_error() {
+        let mut env = base();
+        env.remove("JWT_SECRET");
+        let err = Config::from_source(&env).err().map(|e| e.to_string());
+        assert_eq!(
+            err.as_deref(),
+            Some("environment variable JWT_SECRET is required but not set")
+        );
+    }
+
+    #[test]
+    fn a_short_jwt_secret_is_refused() {
+        let mut env = base();
+        env.insert("JWT_SECRET", "short".to_owned());
+        assert!(matches!(
+            Config::from_source(&env),
+            Err(ConfigError::Invalid {
+                name: "JWT_SECRET",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn a_malformed_number_names_its_variable() {
+        let mut env = base();
+        env.insert("DB_POOL_SIZE", "many".to_owned());
+        assert!(matches!(
+            Config::from_source(&env),
+            Err(ConfigError::Invalid {
+                name: "DB_POOL_SIZE",
+                ..
+            })
+        ));
+    }
+
+    #[test]
+    fn defaults_suit_lambda_and_secrets_never_print() -> Result<(), ConfigError> {
+        let mut env = base();
+        env.insert("AWS_LAMBDA_FUNCTION_NAME", "health".to_owned());
+        let cfg = Config::from_source(&env)?;
+        assert_eq!(cfg.db_pool_size, 2);
+        assert_eq!(cfg.log_format, LogFormat::Json);
+        assert_eq!(cfg.access_token_ttl, Duration::from_secs(900));
+        let printed = format!("{cfg:?}");
+        assert!(!printed.contains("postgres://"), "{printed}");
+        assert!(!printed.contains(&"x".repeat(32)), "{printed}");
+        Ok(())
+    }
+}

@@ -1,0 +1,76 @@
+//! The PostgreSQL pool (one per cold start) and the migration runner.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use tokio_postgres::NoTls;
+
+use crate::config::Config;
+
+mod embedded {
+    refinery::embed_migrations!("../migrations");
+}
+
+/// Builds the pool without connecting: a Lambda that never touches the database (or a health
+/// check while it is down) must still start.
+pub fn pool(config: &Config) -> anyhow::Result<Pool> {
+    pool_for(
+        config.database_url(),
+        config.db_pool_size,
+        config.db_connect_timeout,
+    )
+}
+
+pub fn pool_for(url: &str, size: usize, connect_timeout: Duration) -> anyhow::Result<Pool> {
+    let mut pg: tokio_postgres::Config = url.parse().context("DATABASE_URL is not a valid URL")?;
+    pg.connect_timeout(connect_timeout);
+    if pg.get_application_name().is_none() {
+        pg.application_name("messenger");
+    }
+    let manager = Manager::from_config(
+        pg,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(size.max(1))
+        .runtime(Runtime::Tokio1)
+        .wait_timeout(Some(connect_timeout))
+        .create_timeout(Some(connect_timeout))
+        .recycle_timeout(Some(connect_timeout))
+        .build()
+        .context("building the database pool")
+}
+
+/// Applies every migration under `migrations/` that the database lacks, in order. Safe to run
+/// from several processes at once: an advisory lock serialises them.
+pub async fn migrate(url: &str) -> anyhow::Result<Vec<String>> {
+    let (mut client, connection) = tokio_postgres::connect(url, NoTls)
+        .await
+        .context("connecting to the database to migrate it")?;
+    let conn = tokio::spawn(connection);
+    // Any constant works; it only has to be the same for every migrating process.
+    const MIGRATION_LOCK: i64 = 0x6d65_7373_656e;
+    client
+        .execute("SELECT pg_advisory_lock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    let report = embedded::migrations::runner()
+        .set_abort_divergent(true)
+        .run_async(&mut client)
+        .await
+        .context("applying migrations");
+    client
+        .execute("SELECT pg_advisory_unlock($1)", &[&MIGRATION_LOCK])
+        .await?;
+    drop(client);
+    let _ = conn.await;
+    let report = report?;
+    Ok(report
+        .applied_migrations()
+        .iter()
+        .map(|m| m.to_string())
+        .collect())
+}

@@ -1,0 +1,50 @@
+//! The OpenAPI document of the REST API, generated from the Rust types and handlers. The
+//! checked-in `docs/openapi.json` is compared with it by a test.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use crate::api;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Messenger API", description = "REST API of the messenger. Errors are `{\"error\": \"<code>\", \"message\": \"...\"}`."),
+    paths(
+        api::health::health_endpoint,
+        api::auth::register_endpoint,
+        api::auth::login_endpoint,
+        api::auth::refresh_endpoint,
+        api::auth::logout_endpoint,
+        api::users::me_endpoint,
+        api::users::update_me_endpoint,
+        api::users::get_user_endpoint,
+        api::users::search_endpoint,
+        api::ws_ticket::issue_endpoint,
+    ),
+    modifiers(&BearerAuth),
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document as pretty JSON with a trailing newline, exactly as checked in.
+pub fn json() -> anyhow::Result<String> {
+    let mut s = ApiDoc::openapi().to_pretty_json()?;
+    s.push('\n');
+    Ok(s)
+}

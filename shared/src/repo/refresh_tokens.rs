@@ -1,0 +1,93 @@
+//! Refresh tokens: stored as digests, grouped in families (one per login), rotated on use.
+
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+use super::GenericClient;
+use crate::domain::UserId;
+use crate::error::ApiError;
+
+#[derive(Debug, Clone)]
+pub struct RefreshTokenRow {
+    pub id: Uuid,
+    pub family_id: Uuid,
+    pub user_id: UserId,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+pub async fn insert(
+    db: &impl GenericClient,
+    family_id: Uuid,
+    user_id: UserId,
+    token_hash: &[u8],
+    expires_at: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    db.execute(
+        "INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+        &[
+            &Uuid::now_v7(),
+            &family_id,
+            &user_id.0,
+            &token_hash,
+            &expires_at,
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Finds a token by digest and locks its row, so two concurrent refreshes with the same token
+/// are serialised: the second sees it used.
+pub async fn find_for_update(
+    db: &impl GenericClient,
+    token_hash: &[u8],
+) -> Result<Option<RefreshTokenRow>, ApiError> {
+    let row = db
+        .query_opt(
+            "SELECT id, family_id, user_id, expires_at, used_at, revoked_at \
+             FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE",
+            &[&token_hash],
+        )
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(RefreshTokenRow {
+        id: row.try_get("id")?,
+        family_id: row.try_get("family_id")?,
+        user_id: UserId(row.try_get("user_id")?),
+        expires_at: row.try_get("expires_at")?,
+        used_at: row.try_get("used_at")?,
+        revoked_at: row.try_get("revoked_at")?,
+    }))
+}
+
+pub async fn mark_used(db: &impl GenericClient, id: Uuid) -> Result<(), ApiError> {
+    db.execute(
+        "UPDATE refresh_tokens SET used_at = now() WHERE id = $1",
+        &[&id],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn revoke_family(db: &impl GenericClient, family_id: Uuid) -> Result<u64, ApiError> {
+    Ok(db
+        .execute(
+            "UPDATE refresh_tokens SET revoked_at = now() \
+             WHERE family_id = $1 AND revoked_at IS NULL",
+            &[&family_id],
+        )
+        .await?)
+}
+
+/// Removes tokens that expired more than a day ago (run by the sweeper).
+pub async fn delete_expired(db: &impl GenericClient) -> Result<u64, ApiError> {
+    Ok(db
+        .execute(
+            "DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day'",
+            &[],
+        )
+        .await?)
+}

@@ -1,0 +1,115 @@
+//! The route table: which function serves which route. It is the single source the local
+//! gateway routes by, the functions' `main`s wire from, and the SAM template is checked against.
+
+use std::collections::HashMap;
+
+use crate::adapter::http::HttpRoute;
+use crate::api;
+
+macro_rules! http_routes {
+    ($($name:ident: $function:literal, $method:literal $path:literal => $endpoint:path;)*) => {
+        $(
+            pub const $name: HttpRoute = HttpRoute {
+                function: $function,
+                method: $method,
+                path: $path,
+                endpoint: |ctx, req| Box::pin($endpoint(ctx, req)),
+            };
+        )*
+        /// Every REST route, `$default` last.
+        pub const HTTP_ROUTES: &[HttpRoute] = &[$($name),*];
+    };
+}
+
+http_routes! {
+    HEALTH: "health", "GET" "/api/health" => api::health::health_endpoint;
+    AUTH_REGISTER: "auth-register", "POST" "/api/auth/register" => api::auth::register_endpoint;
+    AUTH_LOGIN: "auth-login", "POST" "/api/auth/login" => api::auth::login_endpoint;
+    AUTH_REFRESH: "auth-refresh", "POST" "/api/auth/refresh" => api::auth::refresh_endpoint;
+    AUTH_LOGOUT: "auth-logout", "POST" "/api/auth/logout" => api::auth::logout_endpoint;
+    USERS_ME: "users-me", "GET" "/api/users/me" => api::users::me_endpoint;
+    USERS_UPDATE_ME: "users-update-me", "PATCH" "/api/users/me" => api::users::update_me_endpoint;
+    USERS_GET: "users-get", "GET" "/api/users/{id}" => api::users::get_user_endpoint;
+    USERS_SEARCH: "users-search", "GET" "/api/users" => api::users::search_endpoint;
+    WS_TICKET: "ws-ticket", "POST" "/api/ws/ticket" => api::ws_ticket::issue_endpoint;
+    NOT_FOUND: "not-found", "ANY" "$default" => api::fallback::not_found_endpoint;
+}
+
+/// Finds the route for a request as API Gateway does: the most specific matching route (the
+/// one with the fewest path variables) wins, `$default` catches the rest. Returns the path
+/// parameters too.
+pub fn match_http(method: &str, path: &str) -> (HttpRoute, HashMap<String, String>) {
+    let mut best: Option<(usize, HttpRoute, HashMap<String, String>)> = None;
+    for route in HTTP_ROUTES {
+        if route.path == "$default" || !route.method.eq_ignore_ascii_case(method) {
+            continue;
+        }
+        if let Some(params) = match_path(route.path, path) {
+            let vars = params.len();
+            if best.as_ref().is_none_or(|(v, _, _)| vars < *v) {
+                best = Some((vars, *route, params));
+            }
+        }
+    }
+    match best {
+        Some((_, route, params)) => (route, params),
+        None => (NOT_FOUND, HashMap::new()),
+    }
+}
+
+fn match_path(template: &str, path: &str) -> Option<HashMap<String, String>> {
+    let mut t = template.trim_end_matches('/').split('/');
+    let mut p = path.trim_end_matches('/').split('/');
+    let mut params = HashMap::new();
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return Some(params),
+            (Some(ts), Some(ps)) => {
+                if let Some(name) = ts.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
+                    if ps.is_empty() {
+                        return None;
+                    }
+                    params.insert(name.to_owned(), ps.to_owned());
+                } else if ts != ps {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_routes_win_over_path_variables() {
+        let (route, params) = match_http("GET", "/api/users/me");
+        assert_eq!(route.function, "users-me");
+        assert!(params.is_empty());
+        let (route, params) = match_http("GET", "/api/users/abc");
+        assert_eq!(route.function, "users-get");
+        assert_eq!(params.get("id").map(String::as_str), Some("abc"));
+    }
+
+    #[test]
+    fn unknown_paths_and_methods_fall_to_default() {
+        assert_eq!(match_http("GET", "/api/nope").0.function, "not-found");
+        assert_eq!(
+            match_http("DELETE", "/api/users/me").0.function,
+            "not-found"
+        );
+        assert_eq!(match_http("GET", "/api/users/").0.function, "users-search");
+        assert_eq!(match_http("GET", "/api/users/a/b").0.function, "not-found");
+    }
+
+    #[test]
+    fn every_function_serves_exactly_one_route() {
+        let mut names: Vec<_> = HTTP_ROUTES.iter().map(|r| r.function).collect();
+        names.sort_unstable();
+        let before = names.len();
+        names.dedup();
+        assert_eq!(before, names.len());
+    }
+}

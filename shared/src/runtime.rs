@@ -1,0 +1,102 @@
+//! Runners: what a function's `main` calls. Each sets up tracing, typed config, the pool and
+//! the clients once per cold start, then hands every event to its adapter. A configuration
+//! error stops the cold start with a message naming the variable.
+
+use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayWebsocketProxyRequest};
+use aws_lambda_events::sqs::SqsEvent;
+use lambda_runtime::{LambdaEvent, service_fn};
+
+use crate::adapter::http::{self, HttpRoute};
+use crate::adapter::sqs::{self, SqsHandler};
+use crate::adapter::ws::{self, WsRoute};
+use crate::config::{Config, LogFormat};
+use crate::ctx::Ctx;
+
+pub type Error = lambda_runtime::Error;
+
+fn block_on<F: std::future::Future<Output = Result<(), Error>>>(f: F) -> Result<(), Error> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(f)
+}
+
+/// Reads config, starts tracing and builds the context; the one cold-start path.
+pub fn cold_start() -> Result<Ctx, Error> {
+    let config = Config::from_env().inspect_err(|e| {
+        crate::telemetry::init(LogFormat::Json);
+        tracing::error!(error = %e, "invalid configuration");
+    })?;
+    crate::telemetry::init(config.log_format);
+    Ok(Ctx::new(config)?)
+}
+
+/// Serves one REST route (API Gateway HTTP API, payload format 2.0).
+pub fn run_http(route: HttpRoute) -> Result<(), Error> {
+    block_on(async move {
+        let ctx = cold_start()?;
+        lambda_runtime::run(service_fn(
+            move |event: LambdaEvent<ApiGatewayV2httpRequest>| {
+                let ctx = ctx.clone();
+                async move { Ok::<_, Error>(http::dispatch(&ctx, &route, event.payload).await) }
+            },
+        ))
+        .await
+    })
+}
+
+/// Serves one WebSocket route (API Gateway WebSocket API).
+pub fn run_ws(route: WsRoute) -> Result<(), Error> {
+    block_on(async move {
+        let ctx = cold_start()?;
+        lambda_runtime::run(service_fn(
+            move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| {
+                let ctx = ctx.clone();
+                async move { Ok::<_, Error>(ws::dispatch(&ctx, &route, event.payload).await) }
+            },
+        ))
+        .await
+    })
+}
+
+/// Serves an SQS-triggered worker, reporting partial batch failures.
+pub fn run_sqs(function: &'static str, handler: SqsHandler) -> Result<(), Error> {
+    block_on(async move {
+        let ctx = cold_start()?;
+        lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
+            let ctx = ctx.clone();
+            async move { Ok::<_, Error>(sqs::dispatch(&ctx, function, handler, event.payload).await) }
+        }))
+        .await
+    })
+}
+
+/// The `migrate` function: applies pending migrations. Inside Lambda it answers each
+/// invocation (run it once per deploy); anywhere else it runs once and exits, so the same
+/// binary serves `make dev`, CI and operators.
+pub fn run_migrate() -> Result<(), Error> {
+    block_on(async move {
+        let url = std::env::var("DATABASE_URL")
+            .map_err(|_| "environment variable DATABASE_URL is required but not set")?;
+        let in_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
+        crate::telemetry::init(if in_lambda {
+            LogFormat::Json
+        } else {
+            LogFormat::Pretty
+        });
+        if !in_lambda {
+            let applied = crate::db::migrate(&url).await?;
+            tracing::info!(applied = ?applied, "migrations applied");
+            return Ok(());
+        }
+        lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| {
+            let url = url.clone();
+            async move {
+                let applied = crate::db::migrate(&url).await?;
+                tracing::info!(applied = ?applied, "migrations applied");
+                Ok::<_, Error>(serde_json::json!({ "applied": applied }))
+            }
+        }))
+        .await
+    })
+}

@@ -1,0 +1,3 @@
+//! Services: business rules and transactions, between handlers and repositories.
+
+pub mod accounts;

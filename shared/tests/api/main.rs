@@ -1,0 +1,10 @@
+//! Integration tests of the REST API against a real PostgreSQL database per test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod access_tokens;
+mod adapter;
+mod auth;
+mod contract;
+mod health;
+mod tickets;
+mod users;

@@ -15,7 +15,13 @@ async fn main() -> anyhow::Result<()> {
         format!("cannot listen on {addr} (is another gateway running? set PORT)")
     })?;
     tracing::info!("gateway listening on http://{addr}");
-    localstack::server::serve(listener, ctx, async {
+    let web_dist = std::env::var_os("WEB_DIST")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "web/dist".into());
+    let options = localstack::server::Options {
+        web_dist: Some(web_dist),
+    };
+    localstack::server::serve(listener, ctx, options, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

@@ -1,6 +1,8 @@
-//! The gateway's HTTP server (axum): `/api/*` to the functions, everything else 404.
+//! The gateway's HTTP server (axum): `/api/*` to the functions, the built SPA at `/` (any
+//! other path falls back to its `index.html`, so client-side routes survive a reload).
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 use aws_lambda_events::apigw::ApiGatewayV2httpResponse;
 use aws_lambda_events::encodings::Body as EventBody;
@@ -10,29 +12,42 @@ use axum::extract::{ConnectInfo, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use shared::Ctx;
+use tower_http::services::{ServeDir, ServeFile};
 
 use crate::http_api::{Incoming, invoke};
 
 /// API Gateway refuses payloads over 10 MB itself; the functions apply their own, smaller limit.
 pub const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 
-pub fn router(ctx: Ctx) -> Router {
-    Router::new()
+/// Where the gateway finds things besides the functions.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The built SPA (`web/dist`); without it `/` explains how to build it.
+    pub web_dist: Option<PathBuf>,
+}
+
+pub fn router(ctx: Ctx, options: &Options) -> Router {
+    let api_routes = Router::new()
         .route("/api", axum::routing::any(api))
         .route("/api/{*rest}", axum::routing::any(api))
-        .fallback(not_found)
-        .with_state(ctx)
+        .with_state(ctx);
+    match &options.web_dist {
+        Some(dir) if dir.join("index.html").is_file() => api_routes
+            .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
+        _ => api_routes.fallback(no_spa),
+    }
 }
 
 /// Serves until `shutdown` resolves.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     ctx: Ctx,
+    options: Options,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(
         listener,
-        router(ctx).into_make_service_with_connect_info::<SocketAddr>(),
+        router(ctx, &options).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
     .await
@@ -65,8 +80,16 @@ async fn api(
     to_response(invoke(&ctx, &incoming).await)
 }
 
-async fn not_found() -> Response {
-    error(StatusCode::NOT_FOUND, "not_found", "no such route")
+async fn no_spa() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; charset=utf-8",
+        )],
+        "The web app is not built. `make dev` builds it (web/dist); the API is under /api.\n",
+    )
+        .into_response()
 }
 
 fn error(status: StatusCode, code: &str, message: &str) -> Response {

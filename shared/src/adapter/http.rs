@@ -93,7 +93,9 @@ impl HttpRequest {
         serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let inner = e.into_inner();
-            if path == "." || path.is_empty() {
+            if inner.is_syntax() || inner.is_eof() {
+                ApiError::invalid(format!("request body is not valid JSON: {inner}"))
+            } else if path == "." || path.is_empty() {
                 ApiError::invalid(format!("invalid JSON body: {inner}"))
             } else {
                 ApiError::invalid(format!("invalid JSON body: field `{path}`: {inner}"))
@@ -126,7 +128,12 @@ impl HttpRequest {
         self.path_params
             .get(name)
             .and_then(|raw| raw.parse().ok())
-            .ok_or_else(|| ApiError::not_found(not_found_code, format!("no such {name}")))
+            .ok_or_else(|| {
+                let what = not_found_code
+                    .trim_end_matches("_not_found")
+                    .replace('_', " ");
+                ApiError::not_found(not_found_code, format!("{what} not found"))
+            })
     }
 
     /// The caller, from `Authorization: Bearer <access token>`.

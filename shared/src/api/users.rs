@@ -106,7 +106,7 @@ pub async fn get_user(ctx: &Ctx, _caller: AuthUser, id: UserId) -> Result<Public
     users::find(&db, id)
         .await?
         .map(PublicUser::from)
-        .ok_or_else(|| ApiError::not_found("user_not_found", "no such user"))
+        .ok_or_else(|| ApiError::not_found("user_not_found", "user not found"))
 }
 
 /// `GET /api/users?query=`: people to start a chat with, by display-name prefix or exact

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::adapter::http::HttpRoute;
+use crate::adapter::ws::WsRoute;
 use crate::api;
 
 macro_rules! http_routes {
@@ -34,6 +35,10 @@ http_routes! {
     WS_TICKET: "ws-ticket", "POST" "/api/ws/ticket" => api::ws_ticket::issue_endpoint;
     NOT_FOUND: "not-found", "ANY" "$default" => api::fallback::not_found_endpoint;
 }
+
+/// Every WebSocket route (route selection on the frame's `action`), filled in by the
+/// real-time functions.
+pub const WS_ROUTES: &[WsRoute] = &[];
 
 /// Finds the route for a request as API Gateway does: the most specific matching route (the
 /// one with the fewest path variables) wins, `$default` catches the rest. Returns the path

@@ -58,6 +58,10 @@ start)
         exit 0
     fi
     opts="-c port=$port -c listen_addresses=127.0.0.1 -c unix_socket_directories=$dir -c max_connections=300"
+    if [[ -f "$(dirname "$BIN")/lib/pg_stat_statements.so" ]]; then
+        # Lets tests count the statements a route runs (no N+1 queries).
+        opts="$opts -c shared_preload_libraries=pg_stat_statements"
+    fi
     if [[ "$throwaway" == "--throwaway" ]]; then
         # Nothing in a test cluster needs to survive a crash.
         opts="$opts -c fsync=off -c synchronous_commit=off -c full_page_writes=off"

@@ -33,6 +33,16 @@ http_routes! {
     USERS_GET: "users-get", "GET" "/api/users/{id}" => api::users::get_user_endpoint;
     USERS_SEARCH: "users-search", "GET" "/api/users" => api::users::search_endpoint;
     WS_TICKET: "ws-ticket", "POST" "/api/ws/ticket" => api::ws_ticket::issue_endpoint;
+    CHATS_CREATE: "chats-create", "POST" "/api/chats" => api::chats::create_endpoint;
+    CHATS_LIST: "chats-list", "GET" "/api/chats" => api::chats::list_endpoint;
+    CHATS_GET: "chats-get", "GET" "/api/chats/{id}" => api::chats::get_endpoint;
+    CHATS_ADD_MEMBER: "chats-add-member", "POST" "/api/chats/{id}/members" => api::chats::add_member_endpoint;
+    CHATS_REMOVE_MEMBER: "chats-remove-member", "DELETE" "/api/chats/{id}/members/{user_id}" => api::chats::remove_member_endpoint;
+    CHATS_READ: "chats-read", "POST" "/api/chats/{id}/read" => api::messages::mark_read_endpoint;
+    MESSAGES_LIST: "messages-list", "GET" "/api/chats/{id}/messages" => api::messages::history_endpoint;
+    MESSAGES_SEND: "messages-send", "POST" "/api/chats/{id}/messages" => api::messages::send_endpoint;
+    MESSAGES_EDIT: "messages-edit", "PATCH" "/api/chats/{id}/messages/{message_id}" => api::messages::edit_endpoint;
+    MESSAGES_DELETE: "messages-delete", "DELETE" "/api/chats/{id}/messages/{message_id}" => api::messages::delete_endpoint;
     NOT_FOUND: "not-found", "ANY" "$default" => api::fallback::not_found_endpoint;
 }
 

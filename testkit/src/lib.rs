@@ -322,6 +322,123 @@ impl TestApp {
         self.send("POST", "/api/ws/ticket", None, Some(token)).await
     }
 
+    pub async fn create_direct(&self, token: &str, other: &str) -> TestResponse {
+        self.send(
+            "POST",
+            "/api/chats",
+            Some(json!({"kind": "direct", "member_ids": [other]})),
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn create_group(&self, token: &str, title: &str, members: &[&str]) -> TestResponse {
+        self.send(
+            "POST",
+            "/api/chats",
+            Some(json!({"kind": "group", "title": title, "member_ids": members})),
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn list_chats(&self, token: &str) -> TestResponse {
+        self.send("GET", "/api/chats", None, Some(token)).await
+    }
+
+    pub async fn get_chat(&self, token: &str, chat: &str) -> TestResponse {
+        self.send("GET", &format!("/api/chats/{chat}"), None, Some(token))
+            .await
+    }
+
+    pub async fn add_member(&self, token: &str, chat: &str, user: &str) -> TestResponse {
+        self.send(
+            "POST",
+            &format!("/api/chats/{chat}/members"),
+            Some(json!({ "user_id": user })),
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn remove_member(&self, token: &str, chat: &str, user: &str) -> TestResponse {
+        self.send(
+            "DELETE",
+            &format!("/api/chats/{chat}/members/{user}"),
+            None,
+            Some(token),
+        )
+        .await
+    }
+
+    /// `query` is the raw query string, e.g. `before_seq=10&limit=5` (may be empty).
+    pub async fn history(&self, token: &str, chat: &str, query: &str) -> TestResponse {
+        self.send(
+            "GET",
+            &format!("/api/chats/{chat}/messages?{query}"),
+            None,
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn send_message_with_id(
+        &self,
+        token: &str,
+        chat: &str,
+        client_message_id: &str,
+        body: &str,
+    ) -> TestResponse {
+        self.send(
+            "POST",
+            &format!("/api/chats/{chat}/messages"),
+            Some(json!({"client_message_id": client_message_id, "body": body})),
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn send_message(&self, token: &str, chat: &str, body: &str) -> TestResponse {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.send_message_with_id(token, chat, &id, body).await
+    }
+
+    pub async fn edit_message(
+        &self,
+        token: &str,
+        chat: &str,
+        msg: &str,
+        body: &str,
+    ) -> TestResponse {
+        self.send(
+            "PATCH",
+            &format!("/api/chats/{chat}/messages/{msg}"),
+            Some(json!({ "body": body })),
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn delete_message(&self, token: &str, chat: &str, msg: &str) -> TestResponse {
+        self.send(
+            "DELETE",
+            &format!("/api/chats/{chat}/messages/{msg}"),
+            None,
+            Some(token),
+        )
+        .await
+    }
+
+    pub async fn mark_read(&self, token: &str, chat: &str, seq: i64) -> TestResponse {
+        self.send(
+            "POST",
+            &format!("/api/chats/{chat}/read"),
+            Some(json!({ "seq": seq })),
+            Some(token),
+        )
+        .await
+    }
+
     /// Registers `name` with a unique e-mail and returns the session.
     pub async fn user(&self, name: &str) -> TestUser {
         let email = format!(

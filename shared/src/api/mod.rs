@@ -3,7 +3,9 @@
 //! that the HTTP adapter calls: parse, authenticate, call the handler, pick the status.
 
 pub mod auth;
+pub mod chats;
 pub mod fallback;
 pub mod health;
+pub mod messages;
 pub mod users;
 pub mod ws_ticket;

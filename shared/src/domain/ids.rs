@@ -44,3 +44,13 @@ id_type!(
     /// A user's id.
     UserId
 );
+
+id_type!(
+    /// A chat's id.
+    ChatId
+);
+
+id_type!(
+    /// A stored message's id.
+    MessageId
+);

@@ -1,6 +1,8 @@
 //! Repositories: the only place with SQL. Each takes any `GenericClient`, so callers can pass a
 //! pooled connection or a transaction.
 
+pub mod chats;
+pub mod messages;
 pub mod refresh_tokens;
 pub mod users;
 pub mod ws_tickets;

@@ -125,6 +125,19 @@ pub async fn search(
     Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }
 
+/// Ids among `ids` that name no user.
+pub async fn unknown_ids(db: &impl GenericClient, ids: &[UserId]) -> Result<Vec<UserId>, ApiError> {
+    let raw: Vec<uuid::Uuid> = ids.iter().map(|u| u.0).collect();
+    let rows = db
+        .query(
+            "SELECT t.id FROM unnest($1::uuid[]) AS t(id) \
+             WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.id)",
+            &[&raw],
+        )
+        .await?;
+    rows.iter().map(|r| Ok(UserId(r.try_get(0)?))).collect()
+}
+
 /// Escapes LIKE's wildcards so a search for `50%` matches only that text.
 fn escape_like(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -1,3 +1,5 @@
 //! Services: business rules and transactions, between handlers and repositories.
 
 pub mod accounts;
+pub mod chats;
+pub mod messages;

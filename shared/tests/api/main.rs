@@ -4,7 +4,9 @@
 mod access_tokens;
 mod adapter;
 mod auth;
+mod chats;
 mod contract;
 mod health;
+mod messages;
 mod tickets;
 mod users;

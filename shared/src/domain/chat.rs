@@ -1,0 +1,152 @@
+//! Validated chat and message inputs.
+
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::error::ApiError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatKind {
+    Direct,
+    Group,
+}
+
+impl ChatKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Direct => "direct",
+            Self::Group => "group",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Self {
+        if s == "direct" {
+            Self::Direct
+        } else {
+            Self::Group
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberRole {
+    Owner,
+    Member,
+}
+
+impl MemberRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Member => "member",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Self {
+        if s == "owner" {
+            Self::Owner
+        } else {
+            Self::Member
+        }
+    }
+}
+
+/// A group chat's title: 1..=100 characters after trimming, no control characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatTitle(String);
+
+impl ChatTitle {
+    pub const MAX_CHARS: usize = 100;
+
+    pub fn parse(raw: &str) -> Result<Self, ApiError> {
+        let title = raw.trim();
+        let n = title.chars().count();
+        if n == 0 || n > Self::MAX_CHARS || title.chars().any(char::is_control) {
+            return Err(ApiError::bad_request(
+                "invalid_title",
+                format!(
+                    "title must be 1 to {} characters after trimming, without control characters",
+                    Self::MAX_CHARS
+                ),
+            ));
+        }
+        Ok(Self(title.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A message text: 1..=4000 characters after trimming; newlines and tabs are the only control
+/// characters allowed (CRLF is normalised to LF first, as browsers on any platform send).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageBody(String);
+
+impl MessageBody {
+    pub const MAX_CHARS: usize = 4000;
+
+    pub fn parse(raw: &str) -> Result<Self, ApiError> {
+        let normalised = raw.replace("\r\n", "\n");
+        let body = normalised.trim();
+        let n = body.chars().count();
+        if n == 0 {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                "body must not be empty",
+            ));
+        }
+        if n > Self::MAX_CHARS {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                format!("body must be at most {} characters", Self::MAX_CHARS),
+            ));
+        }
+        if body
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\t')
+        {
+            return Err(ApiError::bad_request(
+                "invalid_body",
+                "body must not contain control characters other than newline and tab",
+            ));
+        }
+        Ok(Self(body.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn message_bodies_are_trimmed_and_bounded() {
+        assert_eq!(
+            MessageBody::parse("  hi\r\nthere\t ").ok().map(|b| b.0),
+            Some("hi\nthere".to_owned())
+        );
+        assert!(MessageBody::parse(" \n\t ").is_err());
+        assert!(MessageBody::parse(&"é".repeat(4000)).is_ok());
+        assert!(MessageBody::parse(&"x".repeat(4001)).is_err());
+        assert!(MessageBody::parse("bell\u{7}").is_err());
+        assert!(MessageBody::parse("nul\u{0}").is_err());
+        assert!(MessageBody::parse("esc\u{1b}[31m").is_err());
+    }
+
+    #[test]
+    fn titles_are_trimmed_and_bounded() {
+        assert_eq!(
+            ChatTitle::parse(" Team ").ok().map(|t| t.0),
+            Some("Team".to_owned())
+        );
+        assert!(ChatTitle::parse("").is_err());
+        assert!(ChatTitle::parse(&"x".repeat(101)).is_err());
+        assert!(ChatTitle::parse("a\nb").is_err());
+    }
+}

@@ -1,0 +1,267 @@
+//! Chats and their members.
+
+use chrono::{DateTime, Utc};
+use tokio_postgres::Row;
+
+use super::GenericClient;
+use super::messages::{self, MessageRow};
+use crate::domain::{ChatId, ChatKind, MemberRole, UserId};
+use crate::error::ApiError;
+
+/// A chat as one of its members sees it.
+#[derive(Debug, Clone)]
+pub struct ChatRow {
+    pub id: ChatId,
+    pub kind: ChatKind,
+    pub title: Option<String>,
+    pub last_seq: i64,
+    pub created_at: DateTime<Utc>,
+    pub last_activity_at: DateTime<Utc>,
+    pub my_role: MemberRole,
+    pub my_last_read_seq: i64,
+    pub unread_count: i64,
+    pub last_message: Option<MessageRow>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub chat_id: ChatId,
+    pub user_id: UserId,
+    pub display_name: String,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    pub role: MemberRole,
+    pub last_read_seq: i64,
+}
+
+/// The caller's membership of a chat.
+#[derive(Debug, Clone, Copy)]
+pub struct Membership {
+    pub kind: ChatKind,
+    pub role: MemberRole,
+    pub last_read_seq: i64,
+}
+
+pub async fn insert_direct(
+    db: &impl GenericClient,
+    id: ChatId,
+    creator: UserId,
+    direct_key: &str,
+) -> Result<bool, ApiError> {
+    let n = db
+        .execute(
+            "INSERT INTO chats (id, kind, created_by, direct_key) VALUES ($1, 'direct', $2, $3) \
+             ON CONFLICT (direct_key) DO NOTHING",
+            &[&id.0, &creator.0, &direct_key],
+        )
+        .await?;
+    Ok(n == 1)
+}
+
+pub async fn find_direct(
+    db: &impl GenericClient,
+    direct_key: &str,
+) -> Result<Option<ChatId>, ApiError> {
+    let row = db
+        .query_opt("SELECT id FROM chats WHERE direct_key = $1", &[&direct_key])
+        .await?;
+    Ok(row.map(|r| r.try_get("id")).transpose()?.map(ChatId))
+}
+
+pub async fn insert_group(
+    db: &impl GenericClient,
+    id: ChatId,
+    creator: UserId,
+    title: &str,
+) -> Result<(), ApiError> {
+    db.execute(
+        "INSERT INTO chats (id, kind, created_by, title) VALUES ($1, 'group', $2, $3)",
+        &[&id.0, &creator.0, &title],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Adds members; existing members are left as they are. Returns how many were added.
+pub async fn add_members(
+    db: &impl GenericClient,
+    chat_id: ChatId,
+    members: &[(UserId, MemberRole)],
+) -> Result<u64, ApiError> {
+    let ids: Vec<uuid::Uuid> = members.iter().map(|(u, _)| u.0).collect();
+    let roles: Vec<&str> = members.iter().map(|(_, r)| r.as_str()).collect();
+    Ok(db
+        .execute(
+            "INSERT INTO chat_members (chat_id, user_id, role) \
+             SELECT $1, t.user_id, t.role FROM unnest($2::uuid[], $3::text[]) AS t(user_id, role) \
+             ON CONFLICT (chat_id, user_id) DO NOTHING",
+            &[&chat_id.0, &ids, &roles],
+        )
+        .await?)
+}
+
+pub async fn membership(
+    db: &impl GenericClient,
+    chat_id: ChatId,
+    user: UserId,
+) -> Result<Option<Membership>, ApiError> {
+    let row = db
+        .query_opt(
+            "SELECT c.kind, m.role, m.last_read_seq FROM chat_members m \
+             JOIN chats c ON c.id = m.chat_id WHERE m.chat_id = $1 AND m.user_id = $2",
+            &[&chat_id.0, &user.0],
+        )
+        .await?;
+    let Some(row) = row else { return Ok(None) };
+    Ok(Some(Membership {
+        kind: ChatKind::from_db(row.try_get("kind")?),
+        role: MemberRole::from_db(row.try_get("role")?),
+        last_read_seq: row.try_get("last_read_seq")?,
+    }))
+}
+
+pub async fn member_count(db: &impl GenericClient, chat_id: ChatId) -> Result<i64, ApiError> {
+    Ok(db
+        .query_one(
+            "SELECT count(*) FROM chat_members WHERE chat_id = $1",
+            &[&chat_id.0],
+        )
+        .await?
+        .try_get(0)?)
+}
+
+/// The chats `user` is a member of (or just `only`), most recently active first, each with
+/// the caller's read marker, unread count and last message: one query, however many chats.
+pub async fn for_member(
+    db: &impl GenericClient,
+    user: UserId,
+    only: Option<ChatId>,
+) -> Result<Vec<ChatRow>, ApiError> {
+    let sql = format!(
+        "SELECT c.id, c.kind, c.title, c.last_seq, c.created_at, c.last_activity_at, \
+                me.role AS my_role, me.last_read_seq AS my_last_read_seq, \
+                (SELECT count(*) FROM messages u \
+                  WHERE u.chat_id = c.id AND u.seq > me.last_read_seq \
+                    AND u.sender_id <> me.user_id AND u.deleted_at IS NULL) AS unread_count, \
+                {lm} \
+         FROM chat_members me \
+         JOIN chats c ON c.id = me.chat_id \
+         LEFT JOIN messages lm ON lm.chat_id = c.id AND lm.seq = c.last_seq \
+         WHERE me.user_id = $1 AND ($2::uuid IS NULL OR c.id = $2) \
+         ORDER BY c.last_activity_at DESC, c.id DESC",
+        lm = messages::COLUMNS
+            .split(", ")
+            .map(|c| format!("lm.{c} AS lm_{c}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let rows = db.query(&sql, &[&user.0, &only.map(|c| c.0)]).await?;
+    rows.iter().map(chat_from_row).collect()
+}
+
+fn chat_from_row(row: &Row) -> Result<ChatRow, ApiError> {
+    let has_last: Option<uuid::Uuid> = row.try_get("lm_id")?;
+    Ok(ChatRow {
+        id: ChatId(row.try_get("id")?),
+        kind: ChatKind::from_db(row.try_get("kind")?),
+        title: row.try_get("title")?,
+        last_seq: row.try_get("last_seq")?,
+        created_at: row.try_get("created_at")?,
+        last_activity_at: row.try_get("last_activity_at")?,
+        my_role: MemberRole::from_db(row.try_get("my_role")?),
+        my_last_read_seq: row.try_get("my_last_read_seq")?,
+        unread_count: row.try_get("unread_count")?,
+        last_message: match has_last {
+            Some(_) => Some(messages::from_prefixed(row, "lm_")?),
+            None => None,
+        },
+    })
+}
+
+/// The members of the given chats, in joining order: one query.
+pub async fn members_of(
+    db: &impl GenericClient,
+    chats: &[ChatId],
+) -> Result<Vec<MemberRow>, ApiError> {
+    let ids: Vec<uuid::Uuid> = chats.iter().map(|c| c.0).collect();
+    let rows = db
+        .query(
+            "SELECT m.chat_id, m.user_id, u.display_name, u.last_seen_at, m.role, m.last_read_seq \
+             FROM chat_members m JOIN users u ON u.id = m.user_id \
+             WHERE m.chat_id = ANY($1) ORDER BY m.chat_id, m.joined_at, m.user_id",
+            &[&ids],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(MemberRow {
+                chat_id: ChatId(r.try_get("chat_id")?),
+                user_id: UserId(r.try_get("user_id")?),
+                display_name: r.try_get("display_name")?,
+                last_seen_at: r.try_get("last_seen_at")?,
+                role: MemberRole::from_db(r.try_get("role")?),
+                last_read_seq: r.try_get("last_read_seq")?,
+            })
+        })
+        .collect()
+}
+
+pub async fn remove_member(
+    db: &impl GenericClient,
+    chat_id: ChatId,
+    user: UserId,
+) -> Result<bool, ApiError> {
+    Ok(db
+        .execute(
+            "DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2",
+            &[&chat_id.0, &user.0],
+        )
+        .await?
+        == 1)
+}
+
+/// Makes the longest-standing member the owner when the chat has none (its owner left).
+pub async fn ensure_owner(db: &impl GenericClient, chat_id: ChatId) -> Result<(), ApiError> {
+    db.execute(
+        "UPDATE chat_members SET role = 'owner' \
+         WHERE chat_id = $1 AND user_id = ( \
+             SELECT user_id FROM chat_members WHERE chat_id = $1 \
+             ORDER BY joined_at, user_id LIMIT 1) \
+         AND NOT EXISTS (SELECT 1 FROM chat_members WHERE chat_id = $1 AND role = 'owner')",
+        &[&chat_id.0],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Takes the next seq of a chat. The row lock this UPDATE holds until commit serialises
+/// concurrent sends to one chat, so seqs come out consecutive, without gaps or repeats (a
+/// rolled-back send gives its seq back).
+pub async fn next_seq(db: &impl GenericClient, chat_id: ChatId) -> Result<i64, ApiError> {
+    Ok(db
+        .query_one(
+            "UPDATE chats SET last_seq = last_seq + 1, last_activity_at = now() \
+             WHERE id = $1 RETURNING last_seq",
+            &[&chat_id.0],
+        )
+        .await?
+        .try_get(0)?)
+}
+
+/// Moves the read marker forward only, never past the chat's last seq. Returns the marker.
+pub async fn mark_read(
+    db: &impl GenericClient,
+    chat_id: ChatId,
+    user: UserId,
+    seq: i64,
+) -> Result<Option<i64>, ApiError> {
+    let row = db
+        .query_opt(
+            "UPDATE chat_members m \
+             SET last_read_seq = GREATEST(m.last_read_seq, LEAST($3, c.last_seq)) \
+             FROM chats c WHERE c.id = m.chat_id AND m.chat_id = $1 AND m.user_id = $2 \
+             RETURNING m.last_read_seq",
+            &[&chat_id.0, &user.0, &seq],
+        )
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}

@@ -1,6 +1,8 @@
 //! The local gateway: plays API Gateway on one machine. The HTTP half turns each request into
 //! the payload-2.0 event API Gateway would send and hands it to the same dispatch the Lambda
-//! runtime calls, picking the function from the shared route table.
+//! runtime calls, picking the function from the shared route table. The WebSocket half holds
+//! the sockets, runs the WebSocket functions and serves the management API they push through.
 
 pub mod http_api;
 pub mod server;
+pub mod ws_api;

@@ -5,7 +5,9 @@ use anyhow::Context as _;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let ctx = shared::runtime::cold_start().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let ctx = shared::runtime::cold_start()
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let port: u16 = match std::env::var("PORT") {
         Ok(p) => p.parse().context("PORT must be a port number")?,
         Err(_) => 3000,
@@ -18,8 +20,16 @@ async fn main() -> anyhow::Result<()> {
     let web_dist = std::env::var_os("WEB_DIST")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| "web/dist".into());
+    let sweep_secs: u64 = match std::env::var("SWEEP_INTERVAL_SECS") {
+        Ok(v) => v
+            .parse()
+            .context("SWEEP_INTERVAL_SECS must be a number of seconds")?,
+        Err(_) => 60,
+    };
     let options = localstack::server::Options {
         web_dist: Some(web_dist),
+        sweep_every: Some(std::time::Duration::from_secs(sweep_secs.max(1))),
+        ..Default::default()
     };
     localstack::server::serve(listener, ctx, options, async {
         let _ = tokio::signal::ctrl_c().await;

@@ -3,6 +3,8 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
 use aws_lambda_events::apigw::ApiGatewayV2httpResponse;
 use aws_lambda_events::encodings::Body as EventBody;
@@ -11,26 +13,55 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
 use shared::Ctx;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::http_api::{Incoming, invoke};
+use crate::ws_api;
 
 /// API Gateway refuses payloads over 10 MB itself; the functions apply their own, smaller limit.
 pub const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 
-/// Where the gateway finds things besides the functions.
-#[derive(Debug, Clone, Default)]
+/// Where the gateway finds things besides the functions, and how it behaves.
+#[derive(Clone, Default)]
 pub struct Options {
     /// The built SPA (`web/dist`); without it `/` explains how to build it.
     pub web_dist: Option<PathBuf>,
+    /// API Gateway's WebSocket limits.
+    pub ws_limits: ws_api::Limits,
+    /// Run the stale-connection sweeper this often (as the scheduled rule does in AWS).
+    pub sweep_every: Option<Duration>,
+    /// The open WebSocket connections (shared so tests can look).
+    pub registry: Arc<ws_api::Registry>,
 }
 
 pub fn router(ctx: Ctx, options: &Options) -> Router {
+    let ws_state = ws_api::WsState {
+        ctx: ctx.clone(),
+        registry: options.registry.clone(),
+        limits: options.ws_limits,
+    };
+    let ws_routes = Router::new()
+        .route("/ws", get(ws_api::upgrade))
+        .route(
+            "/@connections/{id}",
+            post(ws_api::post_to_connection)
+                .get(ws_api::get_connection)
+                .delete(ws_api::delete_connection),
+        )
+        .route(
+            "/{stage}/@connections/{id}",
+            post(ws_api::post_to_connection_staged)
+                .get(ws_api::get_connection_staged)
+                .delete(ws_api::delete_connection_staged),
+        )
+        .with_state(ws_state);
     let api_routes = Router::new()
         .route("/api", axum::routing::any(api))
         .route("/api/{*rest}", axum::routing::any(api))
-        .with_state(ctx);
+        .with_state(ctx)
+        .merge(ws_routes);
     match &options.web_dist {
         Some(dir) if dir.join("index.html").is_file() => api_routes
             .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
@@ -45,12 +76,29 @@ pub async fn serve(
     options: Options,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
+    let sweeper = options.sweep_every.map(|every| {
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = shared::service::realtime::sweep(&ctx).await {
+                    tracing::warn!(error = %e, "sweep failed");
+                }
+            }
+        })
+    });
+    let result = axum::serve(
         listener,
         router(ctx, &options).into_make_service_with_connect_info::<SocketAddr>(),
     )
     .with_graceful_shutdown(shutdown)
-    .await
+    .await;
+    if let Some(s) = sweeper {
+        s.abort();
+    }
+    result
 }
 
 async fn api(

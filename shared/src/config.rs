@@ -26,8 +26,11 @@ pub struct Config {
     pub database_url: SecretString,
     /// `DB_POOL_SIZE`: connections per process; small, because every Lambda instance has its own.
     pub db_pool_size: usize,
-    /// `DB_CONNECT_TIMEOUT_MS`: how long to wait for a connection before answering 503.
+    /// `DB_CONNECT_TIMEOUT_MS`: how long to wait for a new connection before answering 503.
     pub db_connect_timeout: Duration,
+    /// `DB_POOL_WAIT_MS`: how long a request waits for a free pooled connection (default
+    /// 10 s; matters where many requests share one pool, as in the local gateway).
+    pub db_pool_wait: Duration,
     /// `JWT_SECRET`: HMAC key of the access tokens, at least 32 bytes.
     pub jwt_secret: SecretString,
     /// `JWT_ISSUER`: the `iss` claim written and required.
@@ -38,6 +41,14 @@ pub struct Config {
     pub refresh_token_ttl: Duration,
     /// `LOG_FORMAT`: `json` or `pretty`; JSON by default inside Lambda.
     pub log_format: LogFormat,
+    /// `WS_MANAGEMENT_ENDPOINT`: the WebSocket API's management endpoint
+    /// (`https://{api}.execute-api.{region}.amazonaws.com/{stage}`, locally the gateway). Without
+    /// it nothing is pushed: clients still catch up through the REST API.
+    pub ws_management_endpoint: Option<String>,
+    /// `PUSH_TIMEOUT_MS`: the limit for one PostToConnection call (default 3000).
+    pub push_timeout: Duration,
+    /// `PUSH_CONCURRENCY`: PostToConnection calls in flight per fan-out (default 64).
+    pub push_concurrency: usize,
 }
 
 /// Where configuration comes from; the process environment in production, a map in tests.
@@ -92,6 +103,7 @@ impl Config {
             database_url: SecretString::from(database_url),
             db_pool_size: number(src, "DB_POOL_SIZE", 2)?,
             db_connect_timeout: Duration::from_millis(number(src, "DB_CONNECT_TIMEOUT_MS", 5_000)?),
+            db_pool_wait: Duration::from_millis(number(src, "DB_POOL_WAIT_MS", 10_000)?),
             jwt_secret: SecretString::from(jwt_secret),
             jwt_issuer: src
                 .get("JWT_ISSUER")
@@ -103,6 +115,9 @@ impl Config {
                 30 * 24 * 3600,
             )?),
             log_format,
+            ws_management_endpoint: src.get("WS_MANAGEMENT_ENDPOINT"),
+            push_timeout: Duration::from_millis(number(src, "PUSH_TIMEOUT_MS", 3_000)?),
+            push_concurrency: number(src, "PUSH_CONCURRENCY", 64)?,
         })
     }
 

@@ -7,18 +7,30 @@ use deadpool_postgres::Pool;
 
 use crate::auth::jwt::TokenKeys;
 use crate::config::Config;
+use crate::push::Pusher;
 
 #[derive(Clone)]
 pub struct Ctx {
     pub config: Arc<Config>,
     pub db: Pool,
     pub tokens: Arc<TokenKeys>,
+    /// PostToConnection to WebSocket clients; disabled when no endpoint is configured.
+    pub push: Pusher,
 }
 
 impl Ctx {
+    /// A context without pushing (REST-only tools and tests).
     pub fn new(config: Config) -> anyhow::Result<Self> {
         let db = crate::db::pool(&config)?;
         Ok(Self::with_pool(config, db))
+    }
+
+    /// The cold-start context: pool, token keys, and the pusher for the configured endpoint.
+    pub async fn from_config(config: Config) -> anyhow::Result<Self> {
+        let push = Pusher::from_config(&config).await;
+        let mut ctx = Self::new(config)?;
+        ctx.push = push;
+        Ok(ctx)
     }
 
     pub fn with_pool(config: Config, db: Pool) -> Self {
@@ -27,6 +39,7 @@ impl Ctx {
             config: Arc::new(config),
             db,
             tokens,
+            push: Pusher::disabled(),
         }
     }
 }

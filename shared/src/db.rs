@@ -19,10 +19,16 @@ pub fn pool(config: &Config) -> anyhow::Result<Pool> {
         config.database_url(),
         config.db_pool_size,
         config.db_connect_timeout,
+        config.db_pool_wait,
     )
 }
 
-pub fn pool_for(url: &str, size: usize, connect_timeout: Duration) -> anyhow::Result<Pool> {
+pub fn pool_for(
+    url: &str,
+    size: usize,
+    connect_timeout: Duration,
+    wait_timeout: Duration,
+) -> anyhow::Result<Pool> {
     let mut pg: tokio_postgres::Config = url.parse().context("DATABASE_URL is not a valid URL")?;
     pg.connect_timeout(connect_timeout);
     if pg.get_application_name().is_none() {
@@ -38,7 +44,7 @@ pub fn pool_for(url: &str, size: usize, connect_timeout: Duration) -> anyhow::Re
     Pool::builder(manager)
         .max_size(size.max(1))
         .runtime(Runtime::Tokio1)
-        .wait_timeout(Some(connect_timeout))
+        .wait_timeout(Some(wait_timeout))
         .create_timeout(Some(connect_timeout))
         .recycle_timeout(Some(connect_timeout))
         .build()

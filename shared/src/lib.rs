@@ -11,6 +11,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod openapi;
+pub mod push;
 pub mod repo;
 pub mod routes;
 pub mod runtime;

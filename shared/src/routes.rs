@@ -46,9 +46,45 @@ http_routes! {
     NOT_FOUND: "not-found", "ANY" "$default" => api::fallback::not_found_endpoint;
 }
 
-/// Every WebSocket route (route selection on the frame's `action`), filled in by the
-/// real-time functions.
-pub const WS_ROUTES: &[WsRoute] = &[];
+macro_rules! ws_routes {
+    ($($name:ident: $function:literal, $route_key:literal => $endpoint:path;)*) => {
+        $(
+            pub const $name: WsRoute = WsRoute {
+                function: $function,
+                route_key: $route_key,
+                endpoint: |ctx, req| Box::pin($endpoint(ctx, req)),
+            };
+        )*
+        /// Every WebSocket route (API Gateway selects on the frame's `action`).
+        pub const WS_ROUTES: &[WsRoute] = &[$($name),*];
+    };
+}
+
+ws_routes! {
+    WS_CONNECT: "ws-connect", "$connect" => api::ws::connect;
+    WS_DISCONNECT: "ws-disconnect", "$disconnect" => api::ws::disconnect;
+    WS_SEND_MESSAGE: "ws-send-message", "send_message" => api::ws::send_message;
+    WS_TYPING: "ws-typing", "typing" => api::ws::typing;
+    WS_MARK_READ: "ws-mark-read", "mark_read" => api::ws::mark_read;
+    WS_PING: "ws-ping", "ping" => api::ws::ping;
+    WS_DEFAULT: "ws-default", "$default" => api::ws::default;
+}
+
+/// The WebSocket route for a frame: its `action` when a route has that key, else `$default`
+/// (also for frames that are not JSON), as API Gateway's route selection does.
+pub fn match_ws(body: &str) -> WsRoute {
+    let action = serde_json::from_str::<serde_json::Value>(body)
+        .ok()
+        .and_then(|v| v.get("action").and_then(|a| a.as_str()).map(str::to_owned));
+    action
+        .and_then(|a| {
+            WS_ROUTES
+                .iter()
+                .find(|r| r.route_key == a && !r.route_key.starts_with('$'))
+                .copied()
+        })
+        .unwrap_or(WS_DEFAULT)
+}
 
 /// Finds the route for a request as API Gateway does: the most specific matching route (the
 /// one with the fewest path variables) wins, `$default` catches the rest. Returns the path

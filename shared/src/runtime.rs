@@ -22,19 +22,19 @@ fn block_on<F: std::future::Future<Output = Result<(), Error>>>(f: F) -> Result<
 }
 
 /// Reads config, starts tracing and builds the context; the one cold-start path.
-pub fn cold_start() -> Result<Ctx, Error> {
+pub async fn cold_start() -> Result<Ctx, Error> {
     let config = Config::from_env().inspect_err(|e| {
         crate::telemetry::init(LogFormat::Json);
         tracing::error!(error = %e, "invalid configuration");
     })?;
     crate::telemetry::init(config.log_format);
-    Ok(Ctx::new(config)?)
+    Ok(Ctx::from_config(config).await?)
 }
 
 /// Serves one REST route (API Gateway HTTP API, payload format 2.0).
 pub fn run_http(route: HttpRoute) -> Result<(), Error> {
     block_on(async move {
-        let ctx = cold_start()?;
+        let ctx = cold_start().await?;
         lambda_runtime::run(service_fn(
             move |event: LambdaEvent<ApiGatewayV2httpRequest>| {
                 let ctx = ctx.clone();
@@ -48,7 +48,7 @@ pub fn run_http(route: HttpRoute) -> Result<(), Error> {
 /// Serves one WebSocket route (API Gateway WebSocket API).
 pub fn run_ws(route: WsRoute) -> Result<(), Error> {
     block_on(async move {
-        let ctx = cold_start()?;
+        let ctx = cold_start().await?;
         lambda_runtime::run(service_fn(
             move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| {
                 let ctx = ctx.clone();
@@ -62,10 +62,31 @@ pub fn run_ws(route: WsRoute) -> Result<(), Error> {
 /// Serves an SQS-triggered worker, reporting partial batch failures.
 pub fn run_sqs(function: &'static str, handler: SqsHandler) -> Result<(), Error> {
     block_on(async move {
-        let ctx = cold_start()?;
+        let ctx = cold_start().await?;
         lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
             let ctx = ctx.clone();
             async move { Ok::<_, Error>(sqs::dispatch(&ctx, function, handler, event.payload).await) }
+        }))
+        .await
+    })
+}
+
+/// Serves a scheduled job (an EventBridge rule's event is ignored).
+pub fn run_job<F, Fut>(function: &'static str, job: F) -> Result<(), Error>
+where
+    F: Fn(Ctx) -> Fut + Copy + Send + 'static,
+    Fut: std::future::Future<Output = Result<serde_json::Value, crate::ApiError>> + Send,
+{
+    block_on(async move {
+        let ctx = cold_start().await?;
+        lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| {
+            let ctx = ctx.clone();
+            async move {
+                job(ctx).await.map_err(|e| {
+                    tracing::error!(function, error = %e, "job failed");
+                    Error::from(e.to_string())
+                })
+            }
         }))
         .await
     })

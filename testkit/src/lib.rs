@@ -4,6 +4,8 @@
 //! `TestApp` sends requests through the same path the local gateway uses: an API Gateway
 //! payload-2.0 event, the route table, the function's dispatch.
 
+pub mod stack;
+
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, HeaderValue};
@@ -94,7 +96,7 @@ pub fn test_config(database_url: &str) -> Config {
             "JWT_SECRET",
             "test-secret-that-is-long-enough-for-hs256".to_owned(),
         ),
-        ("DB_POOL_SIZE", "8".to_owned()),
+        ("DB_POOL_SIZE", "16".to_owned()),
         ("DB_CONNECT_TIMEOUT_MS", "2000".to_owned()),
     ]);
     Config::from_source(&env).expect("test config")
@@ -181,6 +183,7 @@ impl TestApp {
         let url = format!("postgres://postgres@127.0.0.1:{port}/nothing");
         let mut config = test_config(&url);
         config.db_connect_timeout = Duration::from_millis(500);
+        config.db_pool_wait = Duration::from_millis(500);
         Self {
             ctx: Ctx::new(config).expect("context"),
             database_url: url,

@@ -14,8 +14,10 @@ use aws_lambda_events::encodings::Body;
 use futures::FutureExt as _;
 use tracing::Instrument as _;
 
+use crate::api::events::ServerEvent;
 use crate::ctx::Ctx;
 use crate::error::ApiError;
+use crate::service::realtime;
 
 /// A WebSocket event as a handler sees it.
 #[derive(Debug, Clone)]
@@ -27,6 +29,32 @@ pub struct WsRequest {
 }
 
 impl WsRequest {
+    /// The frame as JSON of type `T`; a 400 naming the offending field otherwise.
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
+        let body = self.body.as_deref().unwrap_or("");
+        let de = &mut serde_json::Deserializer::from_str(body);
+        serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let inner = e.into_inner();
+            if inner.is_syntax() || inner.is_eof() {
+                ApiError::bad_request(
+                    "invalid_json",
+                    format!("the frame is not valid JSON: {inner}"),
+                )
+            } else if path == "." || path.is_empty() {
+                ApiError::invalid(format!("invalid frame: {inner}"))
+            } else {
+                ApiError::invalid(format!("invalid frame: field `{path}`: {inner}"))
+            }
+        })
+    }
+
+    /// The frame's `client_message_id`, if it has a valid one (echoed in error events).
+    pub fn client_message_id(&self) -> Option<uuid::Uuid> {
+        let v: serde_json::Value = serde_json::from_str(self.body.as_deref()?).ok()?;
+        v.get("client_message_id")?.as_str()?.parse().ok()
+    }
+
     pub fn from_event(event: ApiGatewayWebsocketProxyRequest) -> Result<Self, ApiError> {
         let ctx = event.request_context;
         let connection_id = ctx
@@ -76,28 +104,58 @@ pub async fn dispatch(
         connection_id = event.request_context.connection_id.as_deref().unwrap_or(""),
     );
     async move {
+        let mut reply_to = None;
         let result = match WsRequest::from_event(event) {
-            Ok(req) => AssertUnwindSafe((route.endpoint)(ctx.clone(), req))
-                .catch_unwind()
-                .await
-                .unwrap_or_else(|_| Err(ApiError::Internal(anyhow::anyhow!("handler panicked")))),
+            Ok(req) => {
+                reply_to = Some((req.connection_id.clone(), req.client_message_id()));
+                AssertUnwindSafe((route.endpoint)(ctx.clone(), req))
+                    .catch_unwind()
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(ApiError::Internal(anyhow::anyhow!("handler panicked")))
+                    })
+            }
             Err(e) => Err(e),
         };
         let mut out = ApiGatewayProxyResponse::default();
-        match result {
-            Ok(()) => out.status_code = 200,
-            Err(err) => {
-                if err.is_server_error() {
-                    tracing::error!(error = %err, code = err.code(), "ws event failed");
-                } else {
-                    tracing::info!(code = err.code(), "ws event refused");
+        out.status_code = 200;
+        if let Err(err) = result {
+            if err.is_server_error() {
+                tracing::error!(error = %err_chain(&err), code = err.code(), "ws event failed");
+            } else {
+                tracing::info!(code = err.code(), "ws event refused");
+            }
+            match route.route_key {
+                // API Gateway refuses the connection when $connect answers non-2xx.
+                "$connect" => {
+                    out.status_code = i64::from(err.status().as_u16());
+                    out.body = serde_json::to_string(&err.body()).ok().map(Body::Text);
                 }
-                out.status_code = i64::from(err.status().as_u16());
-                out.body = serde_json::to_string(&err.body()).ok().map(Body::Text);
+                "$disconnect" => {}
+                // Any other route: the error goes to the connection as an event; the socket
+                // stays open.
+                _ => {
+                    if let Some((connection_id, client_message_id)) = reply_to {
+                        let body = err.body();
+                        let event = ServerEvent::Error {
+                            code: body.error,
+                            message: body.message,
+                            client_message_id,
+                        };
+                        realtime::reply(ctx, &connection_id, &event).await;
+                    }
+                }
             }
         }
         out
     }
     .instrument(span)
     .await
+}
+
+fn err_chain(err: &ApiError) -> String {
+    match err {
+        ApiError::Internal(e) | ApiError::Unavailable(e) => format!("{e:#}"),
+        other => other.to_string(),
+    }
 }

@@ -20,6 +20,8 @@ pub struct ChatMember {
     /// How far this member has read (for read receipts).
     pub last_read_seq: i64,
     pub last_seen_at: Option<DateTime<Utc>>,
+    /// Has a live connection now.
+    pub online: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -65,6 +67,7 @@ impl Chat {
                     role: m.role,
                     last_read_seq: m.last_read_seq,
                     last_seen_at: m.last_seen_at,
+                    online: m.online,
                 })
                 .collect(),
             last_message: d.chat.last_message.map(Message::from),

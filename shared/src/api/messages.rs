@@ -6,12 +6,14 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::adapter::http::{HttpRequest, HttpResponse};
+use crate::api::events::ServerEvent;
 use crate::auth::AuthUser;
 use crate::ctx::Ctx;
 use crate::domain::{ChatId, MessageBody, MessageId, UserId};
 use crate::error::{ApiError, ErrorBody};
 use crate::repo::messages::MessageRow;
 use crate::service::messages::{self, SendOutcome};
+use crate::service::realtime;
 
 /// A stored message.
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -115,7 +117,14 @@ pub async fn send(
     input: SendMessage,
 ) -> Result<SendOutcome, ApiError> {
     let (client_message_id, body) = parse_send(input)?;
-    messages::send(ctx, me, chat, client_message_id, body).await
+    let outcome = messages::send(ctx, me, chat, client_message_id, body).await?;
+    if outcome.created {
+        let event = ServerEvent::NewMessage {
+            message: outcome.message.clone().into(),
+        };
+        realtime::to_chat(ctx, chat, None, &event).await;
+    }
+    Ok(outcome)
 }
 
 /// `GET /api/chats/{id}/messages`: a page of history.
@@ -142,7 +151,16 @@ pub async fn edit(
     input: EditMessage,
 ) -> Result<Message, ApiError> {
     let body = MessageBody::parse(&input.body)?;
-    Ok(messages::edit(ctx, me, chat, id, body).await?.into())
+    let message = Message::from(messages::edit(ctx, me, chat, id, body).await?);
+    notify_updated(ctx, &message).await;
+    Ok(message)
+}
+
+async fn notify_updated(ctx: &Ctx, message: &Message) {
+    let event = ServerEvent::MessageUpdated {
+        message: message.clone(),
+    };
+    realtime::to_chat(ctx, message.chat_id, None, &event).await;
 }
 
 /// `DELETE /api/chats/{id}/messages/{message_id}`: the sender deletes; the seq stays.
@@ -152,7 +170,9 @@ pub async fn delete(
     chat: ChatId,
     id: MessageId,
 ) -> Result<Message, ApiError> {
-    Ok(messages::delete(ctx, me, chat, id).await?.into())
+    let message = Message::from(messages::delete(ctx, me, chat, id).await?);
+    notify_updated(ctx, &message).await;
+    Ok(message)
 }
 
 /// `POST /api/chats/{id}/read`: moves my read marker forward.
@@ -162,7 +182,7 @@ pub async fn mark_read(
     chat: ChatId,
     input: MarkRead,
 ) -> Result<ReadMarker, ApiError> {
-    let last_read_seq = messages::mark_read(ctx, me, chat, input.seq).await?;
+    let last_read_seq = messages::mark_read_and_notify(ctx, me, chat, input.seq).await?;
     Ok(ReadMarker {
         chat_id: chat,
         last_read_seq,

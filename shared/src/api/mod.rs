@@ -4,8 +4,10 @@
 
 pub mod auth;
 pub mod chats;
+pub mod events;
 pub mod fallback;
 pub mod health;
 pub mod messages;
 pub mod users;
+pub mod ws;
 pub mod ws_ticket;

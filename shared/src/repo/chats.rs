@@ -31,6 +31,8 @@ pub struct MemberRow {
     pub last_seen_at: Option<DateTime<Utc>>,
     pub role: MemberRole,
     pub last_read_seq: i64,
+    /// Has at least one live WebSocket connection.
+    pub online: bool,
 }
 
 /// The caller's membership of a chat.
@@ -185,7 +187,8 @@ pub async fn members_of(
     let ids: Vec<uuid::Uuid> = chats.iter().map(|c| c.0).collect();
     let rows = db
         .query(
-            "SELECT m.chat_id, m.user_id, u.display_name, u.last_seen_at, m.role, m.last_read_seq \
+            "SELECT m.chat_id, m.user_id, u.display_name, u.last_seen_at, m.role, m.last_read_seq, \
+                    EXISTS (SELECT 1 FROM connections c WHERE c.user_id = m.user_id) AS online \
              FROM chat_members m JOIN users u ON u.id = m.user_id \
              WHERE m.chat_id = ANY($1) ORDER BY m.chat_id, m.joined_at, m.user_id",
             &[&ids],
@@ -200,6 +203,7 @@ pub async fn members_of(
                 last_seen_at: r.try_get("last_seen_at")?,
                 role: MemberRole::from_db(r.try_get("role")?),
                 last_read_seq: r.try_get("last_read_seq")?,
+                online: r.try_get("online")?,
             })
         })
         .collect()

@@ -2,6 +2,7 @@
 //! pooled connection or a transaction.
 
 pub mod chats;
+pub mod connections;
 pub mod messages;
 pub mod refresh_tokens;
 pub mod users;

@@ -138,6 +138,29 @@ pub async fn unknown_ids(db: &impl GenericClient, ids: &[UserId]) -> Result<Vec<
     rows.iter().map(|r| Ok(UserId(r.try_get(0)?))).collect()
 }
 
+/// Locks a user's row until the transaction ends: connects and disconnects of one user are
+/// serialised, so "first connection" and "last connection" are decided exactly once.
+pub async fn lock(db: &impl GenericClient, id: UserId) -> Result<bool, ApiError> {
+    Ok(db
+        .query_opt("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", &[&id.0])
+        .await?
+        .is_some())
+}
+
+/// Records that the user was seen now; returns the time written.
+pub async fn touch_last_seen(
+    db: &impl GenericClient,
+    id: UserId,
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let row = db
+        .query_opt(
+            "UPDATE users SET last_seen_at = now() WHERE id = $1 RETURNING last_seen_at",
+            &[&id.0],
+        )
+        .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
 /// Escapes LIKE's wildcards so a search for `50%` matches only that text.
 fn escape_like(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

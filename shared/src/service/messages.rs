@@ -3,6 +3,7 @@
 
 use uuid::Uuid;
 
+use crate::api::events::ServerEvent;
 use crate::auth::AuthUser;
 use crate::ctx::Ctx;
 use crate::domain::{ChatId, MessageBody, MessageId};
@@ -10,6 +11,7 @@ use crate::error::ApiError;
 use crate::repo::chats;
 use crate::repo::messages::{self, InsertError, MessageRow, PageQuery};
 use crate::service::chats::require_member;
+use crate::service::realtime;
 
 /// What a send did.
 #[derive(Debug, Clone)]
@@ -174,8 +176,14 @@ pub async fn delete(
     Ok(deleted)
 }
 
-/// Moves the caller's read marker forward (never back, never past the last message).
-pub async fn mark_read(ctx: &Ctx, me: AuthUser, chat: ChatId, seq: i64) -> Result<i64, ApiError> {
+/// Moves the caller's read marker forward (never back, never past the last message) and,
+/// when it moved, tells the other members' connections (`read`). Returns the marker.
+pub async fn mark_read_and_notify(
+    ctx: &Ctx,
+    me: AuthUser,
+    chat: ChatId,
+    seq: i64,
+) -> Result<i64, ApiError> {
     if seq < 0 {
         return Err(ApiError::bad_request(
             "invalid_seq",
@@ -183,7 +191,18 @@ pub async fn mark_read(ctx: &Ctx, me: AuthUser, chat: ChatId, seq: i64) -> Resul
         ));
     }
     let db = ctx.db.get().await?;
-    chats::mark_read(&db, chat, me.id, seq)
+    let before = require_member(&db, chat, me.id).await?.last_read_seq;
+    let after = chats::mark_read(&db, chat, me.id, seq)
         .await?
-        .ok_or_else(crate::service::chats::chat_not_found)
+        .ok_or_else(crate::service::chats::chat_not_found)?;
+    drop(db);
+    if after > before {
+        let event = ServerEvent::Read {
+            chat_id: chat,
+            user_id: me.id,
+            seq: after,
+        };
+        realtime::to_chat_except_user(ctx, chat, me.id, &event).await;
+    }
+    Ok(after)
 }

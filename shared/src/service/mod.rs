@@ -3,3 +3,4 @@
 pub mod accounts;
 pub mod chats;
 pub mod messages;
+pub mod realtime;

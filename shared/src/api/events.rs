@@ -1,0 +1,100 @@
+//! The WebSocket contract: the actions clients send (routed on `action`) and the events the
+//! server pushes (tagged by `type`). `docs/websocket.json` is generated from these types.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use crate::api::messages::Message;
+use crate::domain::{ChatId, UserId};
+
+/// `{"action":"send_message", ...}`: store a message; answered by `message_sent`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SendMessageAction {
+    /// `send_message`
+    pub action: String,
+    pub chat_id: ChatId,
+    pub client_message_id: Uuid,
+    pub body: String,
+    #[serde(default)]
+    pub attachment_ids: Vec<Uuid>,
+}
+
+/// `{"action":"typing", ...}`: tell the other members.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TypingAction {
+    /// `typing`
+    pub action: String,
+    pub chat_id: ChatId,
+    pub is_typing: bool,
+}
+
+/// `{"action":"mark_read", ...}`: move my read marker; the others get `read`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkReadAction {
+    /// `mark_read`
+    pub action: String,
+    pub chat_id: ChatId,
+    pub seq: i64,
+}
+
+/// `{"action":"ping"}`: keeps the connection under API Gateway's 10-minute idle limit.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct PingAction {
+    /// `ping`
+    pub action: String,
+}
+
+/// Every event the server pushes, tagged by `type`.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerEvent {
+    /// To the sending connection, once the message is stored.
+    MessageSent {
+        client_message_id: Uuid,
+        message: Message,
+    },
+    /// To every connection of every member, except the sending connection.
+    NewMessage {
+        message: Message,
+    },
+    /// After an edit or a delete.
+    MessageUpdated {
+        message: Message,
+    },
+    Typing {
+        chat_id: ChatId,
+        user_id: UserId,
+        is_typing: bool,
+    },
+    /// When a user's first connection opens or last one closes.
+    Presence {
+        user_id: UserId,
+        online: bool,
+        last_seen_at: Option<DateTime<Utc>>,
+    },
+    /// A member's read marker moved.
+    Read {
+        chat_id: ChatId,
+        user_id: UserId,
+        seq: i64,
+    },
+    /// Bad input on this connection; the socket stays open.
+    Error {
+        code: String,
+        message: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_message_id: Option<Uuid>,
+    },
+    Pong,
+}
+
+impl ServerEvent {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}

@@ -1,0 +1,115 @@
+//! The WebSocket routes: one handler per route key. Replies and pushes go through the
+//! management API; errors become an `error` event on the sending connection (see the adapter).
+
+use crate::adapter::ws::WsRequest;
+use crate::api::events::{
+    MarkReadAction, PingAction, SendMessageAction, ServerEvent, TypingAction,
+};
+use crate::api::messages::{Message, SendMessage, parse_send};
+use crate::ctx::Ctx;
+use crate::error::ApiError;
+use crate::service::{chats, messages, realtime};
+
+/// `$connect`: authenticates by the single-use `?ticket=`; anything else refuses the socket.
+pub async fn connect(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
+    realtime::connect(
+        &ctx,
+        &req.connection_id,
+        req.query.get("ticket").map(String::as_str),
+    )
+    .await
+}
+
+/// `$disconnect`: forgets the connection; the user's last one announces them offline.
+pub async fn disconnect(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
+    realtime::disconnect(&ctx, &req.connection_id).await
+}
+
+/// `send_message`: the same send service as REST. The sending connection gets
+/// `message_sent`; every other connection of every member gets `new_message`. A retried
+/// `client_message_id` answers `message_sent` with the original and broadcasts nothing.
+pub async fn send_message(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
+    let me = realtime::user_of_connection(&ctx, &req.connection_id).await?;
+    let action: SendMessageAction = req.json()?;
+    let chat = action.chat_id;
+    let (client_message_id, body) = parse_send(SendMessage {
+        client_message_id: action.client_message_id,
+        body: action.body,
+        attachment_ids: action.attachment_ids,
+    })?;
+    let outcome = messages::send(&ctx, me, chat, client_message_id, body).await?;
+    let message = Message::from(outcome.message);
+    let ack = ServerEvent::MessageSent {
+        client_message_id,
+        message: message.clone(),
+    };
+    realtime::reply(&ctx, &req.connection_id, &ack).await;
+    if outcome.created {
+        realtime::to_chat(
+            &ctx,
+            chat,
+            Some(&req.connection_id),
+            &ServerEvent::NewMessage { message },
+        )
+        .await;
+    }
+    Ok(())
+}
+
+/// `typing`: relayed to the other members' connections; nothing is stored.
+pub async fn typing(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
+    let me = realtime::user_of_connection(&ctx, &req.connection_id).await?;
+    let action: TypingAction = req.json()?;
+    {
+        let db = ctx.db.get().await?;
+        chats::require_member(&db, action.chat_id, me.id).await?;
+    }
+    let event = ServerEvent::Typing {
+        chat_id: action.chat_id,
+        user_id: me.id,
+        is_typing: action.is_typing,
+    };
+    realtime::to_chat_except_user(&ctx, action.chat_id, me.id, &event).await;
+    Ok(())
+}
+
+/// `mark_read`: moves the read marker as the REST route does; the others get `read`.
+pub async fn mark_read(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
+    let me = realtime::user_of_connection(&ctx, &req.connection_id).await?;
+    let action: MarkReadAction = req.json()?;
+    messages::mark_read_and_notify(&ctx, me, action.chat_id, action.seq).await?;
+    Ok(())
+}
+
+/// `ping`: `pong`, and the connection counts as active.
+pub async fn ping(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
+    realtime::user_of_connection(&ctx, &req.connection_id).await?;
+    let _: PingAction = req.json()?;
+    realtime::reply(&ctx, &req.connection_id, &ServerEvent::Pong).await;
+    Ok(())
+}
+
+/// `$default`: frames that are not JSON or name no known action.
+pub async fn default(_ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
+    let value: serde_json::Value = req.json()?;
+    let action = value.get("action").and_then(|a| a.as_str()).unwrap_or("");
+    Err(ApiError::bad_request(
+        "unknown_action",
+        if action.is_empty() {
+            "the frame has no `action`".to_owned()
+        } else {
+            format!("unknown action `{action}`")
+        },
+    ))
+}
+
+/// The scheduled `ws-sweeper` job: stale connections, expired tickets and refresh tokens.
+pub async fn sweep(ctx: Ctx) -> Result<serde_json::Value, ApiError> {
+    let r = realtime::sweep(&ctx).await?;
+    Ok(serde_json::json!({
+        "expired_connections": r.expired,
+        "gone_connections": r.gone,
+        "expired_tickets": r.tickets,
+        "expired_refresh_tokens": r.refresh_tokens,
+    }))
+}

@@ -1,0 +1,314 @@
+//! Real time: connections, presence, fan-out and the stale-connection sweeper.
+//!
+//! Fan-out is best effort by design: the message is already stored when anyone is told, so a
+//! failed push loses nothing (clients catch up through `GET /api/chats` + `after_seq`). It runs
+//! with bounded concurrency and a timeout per call, never fails the caller, and a 410 Gone
+//! deletes exactly the connection that answered it.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::api::events::ServerEvent;
+use crate::auth::{AuthUser, opaque};
+use crate::ctx::Ctx;
+use crate::domain::{ChatId, UserId};
+use crate::error::ApiError;
+use crate::push::Delivery;
+use crate::repo::connections::{self, Target};
+use crate::repo::{refresh_tokens, users, ws_tickets};
+
+/// API Gateway closes every connection after 2 hours; rows older than that (plus a margin)
+/// are stale whatever `$disconnect` said.
+pub const MAX_CONNECTION_AGE: Duration = Duration::from_secs(2 * 3600 + 5 * 60);
+/// API Gateway closes connections idle for 10 minutes; such rows are checked with GetConnection.
+pub const IDLE_CHECK_AFTER: Duration = Duration::from_secs(10 * 60);
+
+/// What a fan-out did, for logs and tests.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct FanoutReport {
+    pub delivered: usize,
+    pub gone: usize,
+    pub failed: usize,
+}
+
+/// `$connect`: admits the holder of a valid, unused, unexpired ticket. The first connection
+/// of a user announces them online to everyone who shares a chat with them.
+pub async fn connect(ctx: &Ctx, connection_id: &str, ticket: Option<&str>) -> Result<(), ApiError> {
+    let refused = || ApiError::unauthorized("a valid WebSocket ticket is required");
+    let ticket = ticket.filter(|t| !t.is_empty()).ok_or_else(refused)?;
+    let mut db = ctx.db.get().await?;
+    let tx = db.transaction().await?;
+    let user = ws_tickets::consume(&tx, &opaque::digest(ticket))
+        .await?
+        .ok_or_else(refused)?;
+    // Serialise this user's connects and disconnects: "first" and "last" are decided once.
+    users::lock(&tx, user).await?;
+    connections::insert(&tx, connection_id, user).await?;
+    let open = connections::count_for_user(&tx, user).await?;
+    let seen = users::touch_last_seen(&tx, user).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %user, connections = open, "connected");
+    if open == 1 {
+        announce_presence(ctx, user, true, seen).await;
+    }
+    Ok(())
+}
+
+/// `$disconnect` (best effort in API Gateway; the sweeper covers the misses).
+pub async fn disconnect(ctx: &Ctx, connection_id: &str) -> Result<(), ApiError> {
+    let db = ctx.db.get().await?;
+    let Some(user) = connections::user_of(&db, connection_id).await? else {
+        return Ok(());
+    };
+    drop(db);
+    if let Some(seen) = drop_connections(ctx, user, &[connection_id.to_owned()]).await? {
+        announce_presence(ctx, user, false, Some(seen)).await;
+    }
+    Ok(())
+}
+
+/// Deletes connections of one user; when none is left, records last-seen and returns it.
+async fn drop_connections(
+    ctx: &Ctx,
+    user: UserId,
+    connection_ids: &[String],
+) -> Result<Option<DateTime<Utc>>, ApiError> {
+    let mut db = ctx.db.get().await?;
+    let tx = db.transaction().await?;
+    users::lock(&tx, user).await?;
+    let mut removed = false;
+    for id in connection_ids {
+        removed |= connections::delete(&tx, id).await?;
+    }
+    let left = connections::count_for_user(&tx, user).await?;
+    let seen = if removed && left == 0 {
+        users::touch_last_seen(&tx, user).await?
+    } else {
+        None
+    };
+    tx.commit().await?;
+    Ok(seen)
+}
+
+/// The user behind a connection (marking it active); 401 when the connection is unknown.
+pub async fn user_of_connection(ctx: &Ctx, connection_id: &str) -> Result<AuthUser, ApiError> {
+    let db = ctx.db.get().await?;
+    connections::touch(&db, connection_id)
+        .await?
+        .map(|id| AuthUser { id })
+        .ok_or_else(|| ApiError::unauthorized("this connection is not signed in"))
+}
+
+/// Pushes one event to the connection that sent a frame (a reply). A Gone answer removes its
+/// row, as any fan-out does.
+pub async fn reply(ctx: &Ctx, connection_id: &str, event: &ServerEvent) {
+    match ctx.push.post(connection_id, &event.to_bytes()).await {
+        Delivery::Delivered => {}
+        Delivery::Gone => {
+            let user = match ctx.db.get().await {
+                Ok(db) => connections::user_of(&db, connection_id)
+                    .await
+                    .ok()
+                    .flatten(),
+                Err(_) => None,
+            };
+            if let Some(user) = user {
+                let gone = vec![Target {
+                    connection_id: connection_id.to_owned(),
+                    user_id: user,
+                }];
+                for (user, seen) in remove_gone(ctx, gone).await {
+                    announce_presence(ctx, user, false, Some(seen)).await;
+                }
+            }
+        }
+        Delivery::Failed(reason) => {
+            tracing::warn!(%connection_id, %reason, "reply failed");
+        }
+    }
+}
+
+/// Pushes to every connection of every member of `chat`, except `except_connection`.
+pub async fn to_chat(
+    ctx: &Ctx,
+    chat: ChatId,
+    except_connection: Option<&str>,
+    event: &ServerEvent,
+) -> FanoutReport {
+    let targets = match member_targets(ctx, chat).await {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!(error = %e, "fan-out: could not load connections");
+            return FanoutReport::default();
+        }
+    };
+    let targets = targets
+        .into_iter()
+        .filter(|t| Some(t.connection_id.as_str()) != except_connection)
+        .collect();
+    fan_out(ctx, targets, event).await
+}
+
+/// Pushes to the members of `chat` other than `user` (typing, read markers).
+pub async fn to_chat_except_user(
+    ctx: &Ctx,
+    chat: ChatId,
+    user: UserId,
+    event: &ServerEvent,
+) -> FanoutReport {
+    let targets = match member_targets(ctx, chat).await {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!(error = %e, "fan-out: could not load connections");
+            return FanoutReport::default();
+        }
+    };
+    let targets = targets.into_iter().filter(|t| t.user_id != user).collect();
+    fan_out(ctx, targets, event).await
+}
+
+async fn member_targets(ctx: &Ctx, chat: ChatId) -> Result<Vec<Target>, ApiError> {
+    if !ctx.push.is_enabled() {
+        return Ok(Vec::new());
+    }
+    let db = ctx.db.get().await?;
+    connections::of_chat_members(&db, chat).await
+}
+
+/// The one fan-out: concurrent PostToConnection with a bound and a timeout per call. Gone
+/// connections are deleted (and their users announced offline when it was their last one);
+/// other failures are logged. Never fails.
+pub async fn fan_out(ctx: &Ctx, targets: Vec<Target>, event: &ServerEvent) -> FanoutReport {
+    let report = post_and_collect_gone(ctx, targets, event).await;
+    for (user, seen) in report.1 {
+        announce_presence(ctx, user, false, Some(seen)).await;
+    }
+    report.0
+}
+
+/// Posts and removes Gone connections; returns the users left with no connection.
+async fn post_and_collect_gone(
+    ctx: &Ctx,
+    targets: Vec<Target>,
+    event: &ServerEvent,
+) -> (FanoutReport, Vec<(UserId, DateTime<Utc>)>) {
+    let data = event.to_bytes();
+    let outcomes = ctx.push.post_all(targets, &data).await;
+    let mut report = FanoutReport::default();
+    let mut gone: Vec<Target> = Vec::new();
+    for (target, delivery) in outcomes {
+        match delivery {
+            Delivery::Delivered => report.delivered += 1,
+            Delivery::Gone => {
+                report.gone += 1;
+                gone.push(target);
+            }
+            Delivery::Failed(reason) => {
+                report.failed += 1;
+                tracing::warn!(connection_id = %target.connection_id, %reason, "push failed");
+            }
+        }
+    }
+    let offline = remove_gone(ctx, gone).await;
+    (report, offline)
+}
+
+async fn remove_gone(ctx: &Ctx, gone: Vec<Target>) -> Vec<(UserId, DateTime<Utc>)> {
+    let mut offline = Vec::new();
+    let users: HashSet<UserId> = gone.iter().map(|t| t.user_id).collect();
+    for user in users {
+        let ids: Vec<String> = gone
+            .iter()
+            .filter(|t| t.user_id == user)
+            .map(|t| t.connection_id.clone())
+            .collect();
+        match drop_connections(ctx, user, &ids).await {
+            Ok(Some(seen)) => offline.push((user, seen)),
+            Ok(None) => {}
+            Err(e) => tracing::warn!(error = %e, "could not remove gone connections"),
+        }
+        tracing::info!(user_id = %user, count = ids.len(), "removed gone connections");
+    }
+    offline
+}
+
+/// Tells everyone who shares a chat with `user` that they came online or went offline.
+/// Gone connections met on the way are removed without announcing further.
+pub async fn announce_presence(
+    ctx: &Ctx,
+    user: UserId,
+    online: bool,
+    last_seen_at: Option<DateTime<Utc>>,
+) {
+    if !ctx.push.is_enabled() {
+        return;
+    }
+    let targets = match ctx.db.get().await {
+        Ok(db) => connections::of_peers(&db, user).await,
+        Err(e) => Err(e.into()),
+    };
+    let targets = match targets {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::warn!(error = %e, "presence: could not load connections");
+            return;
+        }
+    };
+    let event = ServerEvent::Presence {
+        user_id: user,
+        online,
+        last_seen_at,
+    };
+    let _ = post_and_collect_gone(ctx, targets, &event).await;
+}
+
+/// What one sweep removed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SweepReport {
+    pub expired: usize,
+    pub gone: usize,
+    pub tickets: u64,
+    pub refresh_tokens: u64,
+}
+
+/// The scheduled sweeper: connections past API Gateway's 2-hour limit, and idle ones that
+/// GetConnection says are gone, are removed and their users announced offline; expired
+/// tickets and refresh tokens are deleted.
+pub async fn sweep(ctx: &Ctx) -> Result<SweepReport, ApiError> {
+    let mut report = SweepReport::default();
+    let db = ctx.db.get().await?;
+    let expired = connections::delete_older_than(&db, MAX_CONNECTION_AGE).await?;
+    report.expired = expired.len();
+    let idle = connections::idle_for(&db, IDLE_CHECK_AFTER).await?;
+    report.tickets = ws_tickets::delete_expired(&db).await?;
+    report.refresh_tokens = refresh_tokens::delete_expired(&db).await?;
+    drop(db);
+
+    let mut dead = Vec::new();
+    for t in idle {
+        if ctx.push.is_connected(&t.connection_id).await == Some(false) {
+            dead.push(t);
+        }
+    }
+    report.gone = dead.len();
+    let mut offline = remove_gone(ctx, dead).await;
+    // Users whose expired rows were deleted above: offline if nothing is left.
+    let expired_users: HashSet<UserId> = expired.iter().map(|t| t.user_id).collect();
+    for user in expired_users {
+        let db = ctx.db.get().await?;
+        if connections::count_for_user(&db, user).await? == 0
+            && let Some(seen) = users::touch_last_seen(&db, user).await?
+        {
+            offline.push((user, seen));
+        }
+    }
+    for (user, seen) in offline {
+        announce_presence(ctx, user, false, Some(seen)).await;
+    }
+    if report != SweepReport::default() {
+        tracing::info!(?report, "sweep done");
+    }
+    Ok(report)
+}

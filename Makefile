@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help dev test fmt lint rust-test openapi tools
+.PHONY: help dev test fmt lint rust-test openapi tools web-check web-e2e web-build
 
 help:
 	@echo "make dev    run the whole messenger locally (http://127.0.0.1:3000)"
@@ -11,7 +11,7 @@ help:
 dev:
 	localstack/dev.sh
 
-test: tools fmt lint rust-test
+test: tools fmt lint rust-test web-check web-e2e
 
 tools:
 	@command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
@@ -27,4 +27,15 @@ rust-test:
 
 # Rewrites docs/openapi.json from the Rust types.
 openapi:
-	UPDATE_CONTRACT=1 cargo nextest run -p shared --locked -E 'test(openapi)'
+	UPDATE_CONTRACT=1 cargo nextest run -p shared --locked -E 'test(openapi) | test(websocket_contract)'
+
+# The SPA: contract types up to date, lint, type check, unit tests.
+web-check:
+	cd web && npm ci --no-audit --no-fund && npm run check
+
+# Browser end-to-end tests in headless Chromium against a stack of their own.
+web-e2e:
+	cd web && npm run e2e
+
+web-build:
+	cd web && ( [ -d node_modules ] || npm ci --no-audit --no-fund ) && npm run build

@@ -44,10 +44,22 @@ export DATABASE_URL="postgres://postgres@127.0.0.1:$PGPORT/messenger"
 export JWT_SECRET; JWT_SECRET=$(cat .dev/jwt_secret)
 export PORT LOG_FORMAT=${LOG_FORMAT:-pretty} RUST_LOG=${RUST_LOG:-info}
 export DB_POOL_SIZE=${DB_POOL_SIZE:-16}
+# Pushes go to the gateway's management API, as they go to API Gateway's in AWS. The
+# gateway ignores the signature, but the SDK wants a region and credentials to sign with.
+export WS_MANAGEMENT_ENDPOINT="http://127.0.0.1:$PORT"
+export AWS_REGION=${AWS_REGION:-us-east-1} AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-local} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-local}
+export WEB_DIST="$root/web/dist"
+
+if command -v npm >/dev/null; then
+    echo "==> building the web app"
+    make -s web-build
+else
+    echo "npm not found: the API runs, but the web app needs Node.js 20.19+ (apt-get install nodejs npm)" >&2
+fi
 
 echo "==> building the gateway and the migrate function"
 cargo build -q -p localstack -p migrate
 echo "==> applying migrations"
 target/debug/migrate
-echo "==> messenger running at http://127.0.0.1:$PORT  (API: http://127.0.0.1:$PORT/api/health; Ctrl-C stops)"
+echo "==> messenger running at http://127.0.0.1:$PORT  (API /api, WebSocket ws://127.0.0.1:$PORT/ws; Ctrl-C stops)"
 target/debug/gateway

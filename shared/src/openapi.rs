@@ -58,3 +58,24 @@ pub fn json() -> anyhow::Result<String> {
     s.push('\n');
     Ok(s)
 }
+
+/// The WebSocket contract as JSON schemas: the actions clients send and the events the
+/// server pushes (`docs/websocket.json`; prose in `docs/WEBSOCKET.md`).
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Messenger WebSocket contract", description = "Connect to `/ws?ticket=<POST /api/ws/ticket>`. Client frames are JSON objects routed on `action`; server frames are JSON objects tagged by `type`."),
+    components(schemas(
+        crate::api::events::SendMessageAction,
+        crate::api::events::TypingAction,
+        crate::api::events::MarkReadAction,
+        crate::api::events::PingAction,
+        crate::api::events::ServerEvent,
+    )),
+)]
+pub struct WsDoc;
+
+pub fn websocket_json() -> anyhow::Result<String> {
+    let mut s = WsDoc::openapi().to_pretty_json()?;
+    s.push('\n');
+    Ok(s)
+}

@@ -64,6 +64,7 @@ pub struct EditMessage {
 }
 
 #[derive(Debug, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryParams {
     /// Messages older than this seq (the page just before it).

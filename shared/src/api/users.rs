@@ -59,6 +59,7 @@ pub struct UpdateMe {
 }
 
 #[derive(Debug, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// A display-name prefix (case-insensitive) or an exact e-mail address.
     pub query: String,

@@ -1,10 +1,8 @@
-//! `docs/openapi.json` is generated from the Rust types; this fails when it is stale.
-//! `make openapi` rewrites it.
+//! The contract files in docs/ are generated from the Rust types; these fail when a checked-in
+//! file is stale. `make openapi` rewrites them.
 
-#[test]
-fn openapi_document_is_up_to_date() {
-    let path = format!("{}/../docs/openapi.json", env!("CARGO_MANIFEST_DIR"));
-    let generated = shared::openapi::json().unwrap();
+fn check(file: &str, generated: String) {
+    let path = format!("{}/../docs/{file}", env!("CARGO_MANIFEST_DIR"));
     if std::env::var_os("UPDATE_CONTRACT").is_some() {
         std::fs::write(&path, &generated).unwrap();
         return;
@@ -12,6 +10,16 @@ fn openapi_document_is_up_to_date() {
     let checked_in = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         checked_in == generated,
-        "docs/openapi.json is stale: run `make openapi` and commit the result"
+        "docs/{file} is stale: run `make openapi` and commit the result"
     );
+}
+
+#[test]
+fn openapi_document_is_up_to_date() {
+    check("openapi.json", shared::openapi::json().unwrap());
+}
+
+#[test]
+fn websocket_contract_is_up_to_date() {
+    check("websocket.json", shared::openapi::websocket_json().unwrap());
 }

@@ -1,0 +1,23 @@
+/**
+ * The app's API: the typed client with the session's bearer token, and one object per area.
+ * Chats and messages slot in here (`createChatsApi(client)`) once their routes are in the contract.
+ */
+import { authStore } from '../state/auth';
+import { authorizedFetch, type TokenSource } from './authorizedFetch';
+import { createApiClient } from './http';
+import { createUsersApi } from './users';
+
+const session: TokenSource = {
+  accessToken: () => authStore.getState().getAccessToken(),
+  unauthorized: (refused) => authStore.getState().unauthorized(refused),
+  signOut: () => authStore.getState().endSession('expired'),
+};
+
+export const client = createApiClient({ fetch: authorizedFetch(session) });
+
+export const api = {
+  users: createUsersApi(client),
+};
+
+export { ApiError } from './errors';
+export type * from './types';

@@ -1,0 +1,65 @@
+/** The left pane: who I am, the people search and (soon) my chats. */
+import { useRef, useState } from 'react';
+
+import type { PublicUser } from '../../api/types';
+import { useUserSearch } from '../../hooks/useUserSearch';
+import { useAuth } from '../../state/auth';
+import { useChats } from '../../state/chats';
+import { Avatar } from '../../ui/Avatar';
+import { IconButton } from '../../ui/Button';
+import { SettingsIcon } from '../../ui/icons';
+import { ChatList } from '../chats/ChatList';
+import { SearchResults } from '../search/SearchResults';
+import { UserSearchBox } from '../search/UserSearchBox';
+
+export function Sidebar({ className = '', onOpenSettings }: { className?: string; onOpenSettings: () => void }) {
+  const me = useAuth((s) => s.user);
+  const openDirectChat = useChats((s) => s.openDirectChat);
+  const [query, setQuery] = useState('');
+  const search = useUserSearch(query);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const resultsRef = useRef<HTMLDivElement>(null);
+
+  function pick(user: PublicUser) {
+    openDirectChat(user);
+    setQuery('');
+  }
+
+  return (
+    <aside aria-label="Chats and people" className={`min-h-0 w-full flex-col border-line bg-surface md:w-[340px] md:border-r lg:w-[380px] ${className}`}>
+      <header className="flex items-center gap-2 px-4 pb-2 pt-3">
+        {me ? (
+          <button
+            type="button"
+            onClick={onOpenSettings}
+            aria-label={`Your profile: ${me.display_name}`}
+            title="Profile and settings"
+            className="rounded-full"
+          >
+            <Avatar id={me.id} name={me.display_name} size="sm" />
+          </button>
+        ) : null}
+        <h1 className="flex-1 truncate pl-1 text-xl font-bold tracking-tight">Chats</h1>
+        <IconButton label="Settings" onClick={onOpenSettings}>
+          <SettingsIcon />
+        </IconButton>
+      </header>
+      <div className="px-4 pb-2">
+        <UserSearchBox
+          ref={searchRef}
+          value={query}
+          onChange={setQuery}
+          busy={search.loading}
+          onArrowDown={() => resultsRef.current?.querySelector<HTMLButtonElement>('button[data-result]')?.focus()}
+        />
+      </div>
+      <div ref={resultsRef} className="flex min-h-0 flex-1 flex-col">
+        {search.active ? (
+          <SearchResults search={search} query={query} onPick={pick} onLeaveTop={() => searchRef.current?.focus()} />
+        ) : (
+          <ChatList onFindPeople={() => searchRef.current?.focus()} />
+        )}
+      </div>
+    </aside>
+  );
+}

@@ -63,14 +63,17 @@ pub fn json() -> anyhow::Result<String> {
 /// server pushes (`docs/websocket.json`; prose in `docs/WEBSOCKET.md`).
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Messenger WebSocket contract", description = "Connect to `/ws?ticket=<POST /api/ws/ticket>`. Client frames are JSON objects routed on `action`; server frames are JSON objects tagged by `type`."),
+    info(
+        title = "Messenger WebSocket contract",
+        description = "Connect to `/ws?ticket=<POST /api/ws/ticket>`. Client frames are JSON objects routed on `action`; server frames are JSON objects tagged by `type`."
+    ),
     components(schemas(
         crate::api::events::SendMessageAction,
         crate::api::events::TypingAction,
         crate::api::events::MarkReadAction,
         crate::api::events::PingAction,
         crate::api::events::ServerEvent,
-    )),
+    ))
 )]
 pub struct WsDoc;
 

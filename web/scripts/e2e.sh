@@ -48,7 +48,9 @@ export ACCESS_TOKEN_TTL_SECS=${E2E_ACCESS_TTL:-6}
 "$root/target/debug/migrate" >"$artifacts/migrate.log" 2>&1 || { cat "$artifacts/migrate.log" >&2; exit 1; }
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-PORT=$port WEB_DIST="$web/dist" "$root/target/debug/gateway" >"$artifacts/gateway.log" 2>&1 &
+PORT=$port WEB_DIST="$web/dist" \
+    WS_MANAGEMENT_ENDPOINT="http://127.0.0.1:$port" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \
+    "$root/target/debug/gateway" >"$artifacts/gateway.log" 2>&1 &
 gateway=$!
 stop_gateway() {
     kill "$gateway" 2>/dev/null || true

@@ -1,9 +1,9 @@
 /**
  * The app's API: the typed client with the session's bearer token, and one object per area.
- * Chats and messages slot in here (`createChatsApi(client)`) once their routes are in the contract.
  */
 import { authStore } from '../state/auth';
 import { authorizedFetch, type TokenSource } from './authorizedFetch';
+import { createChatsApi } from './chats';
 import { createApiClient } from './http';
 import { createUsersApi } from './users';
 
@@ -17,6 +17,7 @@ export const client = createApiClient({ fetch: authorizedFetch(session) });
 
 export const api = {
   users: createUsersApi(client),
+  chats: createChatsApi(client),
 };
 
 export { ApiError } from './errors';

@@ -11,3 +11,20 @@ export type RegisterRequest = Schemas['RegisterRequest'];
 export type UpdateMe = Schemas['UpdateMe'];
 export type UserList = Schemas['UserList'];
 export type ErrorBody = Schemas['ErrorBody'];
+export type Chat = Schemas['Chat'];
+export type ChatMember = Schemas['ChatMember'];
+export type ChatKind = Schemas['ChatKind'];
+export type Message = Schemas['Message'];
+export type MessagePage = Schemas['MessagePage'];
+export type CreateChat = Schemas['CreateChat'];
+export type TicketResponse = Schemas['TicketResponse'];
+
+type WsSchemas = import('./ws-schema').components['schemas'];
+/** Every event the server pushes over the WebSocket, tagged by `type`. */
+export type ServerEvent = WsSchemas['ServerEvent'];
+export type ServerEventOf<T extends ServerEvent['type']> = Extract<ServerEvent, { type: T }>;
+export type SendMessageAction = WsSchemas['SendMessageAction'] & { action: 'send_message' };
+export type TypingAction = WsSchemas['TypingAction'] & { action: 'typing' };
+export type MarkReadAction = WsSchemas['MarkReadAction'] & { action: 'mark_read' };
+export type PingAction = WsSchemas['PingAction'] & { action: 'ping' };
+export type ClientAction = SendMessageAction | TypingAction | MarkReadAction | PingAction;

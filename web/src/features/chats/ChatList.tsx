@@ -1,26 +1,122 @@
-/**
- * The user's chats. Until the chat API lands there are none to list; this is where the list
- * (last message, unread count, ordered by activity) goes.
- */
+/** My chats, most recently active first: last message, unread count, online dot for direct chats. */
+import type { Chat } from '../../api/types';
+import { useAuth } from '../../state/auth';
+import { useChats } from '../../state/chats';
+import { otherMember, sortChats } from '../../state/messages';
 import { ChatIcon } from '../../ui/icons';
+import { Spinner } from '../../ui/Spinner';
+import { ChatAvatar } from './ChatAvatar';
 
 export function ChatList({ onFindPeople }: { onFindPeople: () => void }) {
-  return (
-    <section aria-label="Your chats" className="flex min-h-0 flex-1 flex-col">
-      <div className="flex flex-1 flex-col items-center justify-center px-8 pb-16 text-center">
-        <span className="mb-4 inline-flex size-14 items-center justify-center rounded-2xl bg-accent-soft text-accent">
-          <ChatIcon className="size-7" />
-        </span>
-        <p className="text-[15px] font-semibold text-ink">No conversations yet</p>
-        <p className="mt-1 text-sm text-ink-3">Find a colleague or friend by name and say hello.</p>
-        <button
-          type="button"
-          onClick={onFindPeople}
-          className="mt-4 rounded-full bg-accent-soft px-4 py-2 text-sm font-semibold text-accent hover:brightness-95"
-        >
-          Find people
-        </button>
+  const chats = useChats((s) => s.chats);
+  const loaded = useChats((s) => s.chatsLoaded);
+  const error = useChats((s) => s.chatsError);
+  const openId = useChats((s) => s.openChatId);
+  const openChat = useChats((s) => s.openChat);
+  const me = useAuth((s) => s.user?.id ?? '');
+  const list = sortChats(Object.values(chats));
+
+  if (!loaded && list.length === 0) {
+    return (
+      <div className="flex flex-1 items-start justify-center pt-10">
+        {error ? (
+          <p role="alert" className="px-5 text-sm text-danger">
+            {error}
+          </p>
+        ) : (
+          <Spinner className="size-5 text-ink-3" label="Loading chats" />
+        )}
       </div>
-    </section>
+    );
+  }
+
+  if (list.length === 0) {
+    return (
+      <section aria-label="Your chats" className="flex min-h-0 flex-1 flex-col">
+        <div className="flex flex-1 flex-col items-center justify-center px-8 pb-16 text-center">
+          <span className="mb-4 inline-flex size-14 items-center justify-center rounded-2xl bg-accent-soft text-accent">
+            <ChatIcon className="size-7" />
+          </span>
+          <p className="text-[15px] font-semibold text-ink">No conversations yet</p>
+          <p className="mt-1 text-sm text-ink-3">Find a colleague or friend by name and say hello.</p>
+          <button
+            type="button"
+            onClick={onFindPeople}
+            className="mt-4 rounded-full bg-accent-soft px-4 py-2 text-sm font-semibold text-accent hover:brightness-95"
+          >
+            Find people
+          </button>
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <nav aria-label="Your chats" className="flex min-h-0 flex-1 flex-col">
+      <ul className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
+        {list.map((chat) => (
+          <li key={chat.id}>
+            <ChatRow chat={chat} me={me} active={chat.id === openId} onOpen={() => openChat(chat.id)} />
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
+}
+
+function ChatRow({ chat, me, active, onOpen }: { chat: Chat; me: string; active: boolean; onOpen: () => void }) {
+  const unread = chat.unread_count;
+  const typing = useChats((s) => Object.keys(s.typing[chat.id] ?? {}).length > 0);
+  const peer = otherMember(chat, me);
+  const online = chat.kind === 'direct' && peer?.online === true;
+  return (
+    <button
+      type="button"
+      onClick={onOpen}
+      aria-current={active ? 'true' : undefined}
+      aria-label={`${chat.title}${online ? ', online' : ''}${unread > 0 ? `, ${unread} unread` : ''}`}
+      data-chat-id={chat.id}
+      className={`flex w-full items-center gap-3 rounded-xl px-3 py-2.5 text-left transition-colors focus-visible:outline-offset-[-2px] ${
+        active ? 'bg-accent-soft' : 'hover:bg-surface-2'
+      }`}
+    >
+      <ChatAvatar chat={chat} me={me} online={online} />
+      <span className="min-w-0 flex-1">
+        <span className="flex items-baseline gap-2">
+          <span className="min-w-0 flex-1 truncate text-[15px] font-semibold text-ink">{chat.title}</span>
+          {chat.last_message ? <span className="shrink-0 text-xs text-ink-3">{shortTime(chat.last_message.created_at)}</span> : null}
+        </span>
+        <span className="flex items-center gap-2">
+          <span className={`min-w-0 flex-1 truncate text-sm ${typing ? 'text-accent' : 'text-ink-3'}`}>
+            {typing ? 'typing…' : preview(chat, me)}
+          </span>
+          {unread > 0 ? (
+            <span aria-hidden="true" className="inline-flex h-5 min-w-5 shrink-0 items-center justify-center rounded-full bg-accent px-1.5 text-xs font-bold text-accent-ink">
+              {unread > 99 ? '99+' : unread}
+            </span>
+          ) : null}
+        </span>
+      </span>
+    </button>
+  );
+}
+
+function preview(chat: Chat, me: string): string {
+  const m = chat.last_message;
+  if (!m) return chat.kind === 'group' ? `${chat.members.length} members` : 'No messages yet';
+  if (m.deleted) return 'Message deleted';
+  const who = m.sender_id === me ? 'You: ' : chat.kind === 'group' ? `${firstName(chat, m.sender_id)}: ` : '';
+  return who + m.body.replace(/\s+/g, ' ');
+}
+
+function firstName(chat: Chat, userId: string): string {
+  return chat.members.find((m) => m.id === userId)?.display_name.split(' ')[0] ?? 'Someone';
+}
+
+/** "14:05" today, "Mon" this week, "3 Mar" before. */
+function shortTime(iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  if (d.toDateString() === now.toDateString()) return d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (now.getTime() - d.getTime() < 6 * 86_400_000) return d.toLocaleDateString(undefined, { weekday: 'short' });
+  return d.toLocaleDateString(undefined, { day: 'numeric', month: 'short' });
 }

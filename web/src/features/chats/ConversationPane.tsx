@@ -2,21 +2,24 @@
  * The right pane: the open conversation, or a welcome when none is open. On a phone it replaces
  * the sidebar while a conversation is open, with a back button.
  */
-import { useEffect, useRef } from 'react';
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
 
-import type { PublicUser } from '../../api/types';
+import type { Chat } from '../../api/types';
 import { lastSeen } from '../../lib/time';
+import { useAuth } from '../../state/auth';
 import { useChats } from '../../state/chats';
-import { Avatar } from '../../ui/Avatar';
+import { otherMember } from '../../state/messages';
 import { IconButton } from '../../ui/Button';
 import { BackIcon, ChatIcon, SendIcon } from '../../ui/icons';
+import { ChatAvatar } from './ChatAvatar';
+import { MessageList } from './MessageList';
 
 export function ConversationPane({ className = '' }: { className?: string }) {
-  const open = useChats((s) => s.open);
+  const chat = useChats((s) => (s.openChatId ? s.chats[s.openChatId] : undefined));
   const close = useChats((s) => s.closeConversation);
   return (
     <main aria-label="Conversation" className={`chat-wallpaper min-h-0 min-w-0 flex-1 flex-col ${className}`}>
-      {open.kind === 'draft' ? <DraftConversation key={open.peer.id} peer={open.peer} onBack={close} /> : <NothingOpen />}
+      {chat ? <Conversation key={chat.id} chat={chat} onBack={close} /> : <NothingOpen />}
     </main>
   );
 }
@@ -35,12 +38,27 @@ function NothingOpen() {
   );
 }
 
-function DraftConversation({ peer, onBack }: { peer: PublicUser; onBack: () => void }) {
+function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const seen = lastSeen(peer.last_seen_at);
+  const me = useAuth((s) => s.user?.id ?? '');
+  const typingIds = useChats((s) => Object.keys(s.typing[chat.id] ?? {}).join(','));
 
   // Move focus into the conversation when it opens, so keyboard and screen-reader users follow.
   useEffect(() => headingRef.current?.focus(), []);
+
+  const peer = chat.kind === 'direct' ? otherMember(chat, me) : undefined;
+  const typers = typingIds
+    .split(',')
+    .filter(Boolean)
+    .map((id) => chat.members.find((m) => m.id === id)?.display_name.split(' ')[0] ?? 'Someone');
+  const typingText =
+    typers.length === 0 ? null : typers.length === 1 ? `${typers[0]} is typing…` : `${typers.join(', ')} are typing…`;
+  const status =
+    chat.kind === 'group'
+      ? groupStatus(chat, me)
+      : peer?.online
+        ? 'online'
+        : lastSeen(peer?.last_seen_at);
 
   return (
     <>
@@ -48,53 +66,88 @@ function DraftConversation({ peer, onBack }: { peer: PublicUser; onBack: () => v
         <IconButton label="Back to chats" onClick={onBack} className="md:hidden">
           <BackIcon />
         </IconButton>
-        <Avatar id={peer.id} name={peer.display_name} size="sm" />
+        <ChatAvatar chat={chat} me={me} online={peer?.online === true} size="sm" />
         <div className="min-w-0">
           <h2 ref={headingRef} tabIndex={-1} className="truncate text-[15px] font-semibold leading-tight focus:outline-none">
-            {peer.display_name}
+            {chat.title}
           </h2>
-          {seen ? <p className="truncate text-[13px] text-ink-3">{seen}</p> : null}
+          <p aria-live="polite" className={`truncate text-[13px] ${typingText ? 'text-accent' : status === 'online' ? 'text-success' : 'text-ink-3'}`}>
+            {typingText ?? status ?? '\u00a0'}
+          </p>
         </div>
       </header>
-      <div className="flex min-h-0 flex-1 flex-col items-center justify-center overflow-y-auto p-6">
-        <div className="max-w-xs rounded-2xl bg-surface/90 px-6 py-5 text-center shadow-sm ring-1 ring-line backdrop-blur">
-          <div className="mb-3 flex justify-center">
-            <Avatar id={peer.id} name={peer.display_name} size="lg" />
-          </div>
-          <p className="text-[15px] font-semibold">{peer.display_name}</p>
-          <p className="mt-1 text-sm text-ink-3">This is the beginning of your conversation.</p>
-        </div>
-      </div>
-      <Composer />
+      <MessageList chat={chat} me={me} />
+      <Composer chatId={chat.id} />
     </>
   );
 }
 
-/** The message box. Disabled until sending lands with the chat API. */
-function Composer() {
+const TYPING_REFRESH_MS = 3_000;
+
+function Composer({ chatId }: { chatId: string }) {
+  const [text, setText] = useState('');
+  const send = useChats((s) => s.send);
+  const sendTyping = useChats((s) => s.sendTyping);
+  const lastTyping = useRef(0);
+  const ref = useRef<HTMLTextAreaElement>(null);
+
+  function change(value: string) {
+    setText(value);
+    const now = Date.now();
+    if (value.trim() && now - lastTyping.current > TYPING_REFRESH_MS) {
+      lastTyping.current = now;
+      sendTyping(chatId, true);
+    } else if (!value.trim() && lastTyping.current) {
+      lastTyping.current = 0;
+      sendTyping(chatId, false);
+    }
+  }
+
+  function submit(event?: FormEvent) {
+    event?.preventDefault();
+    if (!text.trim()) return;
+    send(chatId, text);
+    setText('');
+    if (lastTyping.current) sendTyping(chatId, false);
+    lastTyping.current = 0;
+    ref.current?.focus();
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  }
+
+  // Grow with the text, up to the CSS max height.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    el.style.height = 'auto';
+    el.style.height = `${el.scrollHeight + 2}px`;
+  }, [text]);
+
   return (
-    <form
-      className="shrink-0 border-t border-line bg-surface px-3 py-3 md:px-5"
-      onSubmit={(e) => e.preventDefault()}
-      aria-describedby="composer-note"
-    >
-      <p id="composer-note" className="mb-2 text-center text-xs text-ink-3">
-        Sending messages arrives with the next update.
-      </p>
+    <form className="shrink-0 border-t border-line bg-surface px-3 py-3 md:px-5" onSubmit={submit}>
       <div className="flex items-end gap-2">
         <label htmlFor="composer" className="sr-only">
           Message
         </label>
         <textarea
+          ref={ref}
           id="composer"
           rows={1}
-          disabled
+          value={text}
+          maxLength={4000}
+          onChange={(e) => change(e.target.value)}
+          onKeyDown={onKeyDown}
           placeholder="Write a message…"
-          className="max-h-40 min-h-11 flex-1 resize-none rounded-2xl border border-line bg-surface-2 px-4 py-2.5 text-[15px] placeholder:text-ink-3 disabled:cursor-not-allowed"
+          className="max-h-40 min-h-11 flex-1 resize-none rounded-2xl border border-line bg-surface-2 px-4 py-2.5 text-[15px] placeholder:text-ink-3 focus:border-accent focus:outline-none"
         />
         <button
           type="submit"
-          disabled
+          disabled={!text.trim()}
           aria-label="Send"
           className="inline-flex size-11 shrink-0 items-center justify-center rounded-full bg-accent text-accent-ink disabled:opacity-40"
         >
@@ -103,4 +156,9 @@ function Composer() {
       </div>
     </form>
   );
+}
+
+function groupStatus(chat: Chat, me: string): string {
+  const online = chat.members.filter((m) => m.online && m.id !== me).length;
+  return `${chat.members.length} members${online > 0 ? `, ${online} online` : ''}`;
 }

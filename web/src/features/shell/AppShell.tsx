@@ -1,23 +1,40 @@
 /**
  * Signed in: the sidebar and the conversation side by side; on a phone, one at a time (the
- * conversation while one is open, the sidebar otherwise).
+ * conversation while one is open, the sidebar otherwise). Connects the realtime socket and loads
+ * the chat list while mounted.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 
-import { useChats } from '../../state/chats';
+import { startRealtime, useChats } from '../../state/chats';
+import { ConnectionBanner } from '../chats/ConnectionBanner';
 import { ConversationPane } from '../chats/ConversationPane';
+import { NewGroupDialog } from '../chats/NewGroupDialog';
 import { ProfileDialog } from '../profile/ProfileDialog';
 import { Sidebar } from './Sidebar';
 
 export function AppShell() {
-  const conversationOpen = useChats((s) => s.open.kind !== 'none');
+  const conversationOpen = useChats((s) => s.openChatId !== null);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [groupOpen, setGroupOpen] = useState(false);
+
+  useEffect(() => {
+    void useChats.getState().loadChats();
+    return startRealtime();
+  }, []);
 
   return (
-    <div className="flex h-dvh overflow-hidden bg-surface">
-      <Sidebar className={conversationOpen ? 'hidden md:flex' : 'flex'} onOpenSettings={() => setSettingsOpen(true)} />
-      <ConversationPane className={conversationOpen ? 'flex' : 'hidden md:flex'} />
+    <div className="flex h-dvh flex-col overflow-hidden bg-surface">
+      <ConnectionBanner />
+      <div className="flex min-h-0 flex-1">
+        <Sidebar
+          className={conversationOpen ? 'hidden md:flex' : 'flex'}
+          onOpenSettings={() => setSettingsOpen(true)}
+          onNewGroup={() => setGroupOpen(true)}
+        />
+        <ConversationPane className={conversationOpen ? 'flex' : 'hidden md:flex'} />
+      </div>
       <ProfileDialog open={settingsOpen} onClose={() => setSettingsOpen(false)} />
+      <NewGroupDialog open={groupOpen} onClose={() => setGroupOpen(false)} />
     </div>
   );
 }

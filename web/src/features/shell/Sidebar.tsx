@@ -1,4 +1,4 @@
-/** The left pane: who I am, the people search and (soon) my chats. */
+/** The left pane: who I am, the people search, a new group, and my chats. */
 import { useRef, useState } from 'react';
 
 import type { PublicUser } from '../../api/types';
@@ -7,22 +7,34 @@ import { useAuth } from '../../state/auth';
 import { useChats } from '../../state/chats';
 import { Avatar } from '../../ui/Avatar';
 import { IconButton } from '../../ui/Button';
-import { SettingsIcon } from '../../ui/icons';
+import { PeopleIcon, SettingsIcon } from '../../ui/icons';
 import { ChatList } from '../chats/ChatList';
 import { SearchResults } from '../search/SearchResults';
 import { UserSearchBox } from '../search/UserSearchBox';
 
-export function Sidebar({ className = '', onOpenSettings }: { className?: string; onOpenSettings: () => void }) {
+export function Sidebar({
+  className = '',
+  onOpenSettings,
+  onNewGroup,
+}: {
+  className?: string;
+  onOpenSettings: () => void;
+  onNewGroup: () => void;
+}) {
   const me = useAuth((s) => s.user);
   const openDirectChat = useChats((s) => s.openDirectChat);
   const [query, setQuery] = useState('');
+  const [startError, setStartError] = useState<string | null>(null);
   const search = useUserSearch(query);
   const searchRef = useRef<HTMLInputElement>(null);
   const resultsRef = useRef<HTMLDivElement>(null);
 
   function pick(user: PublicUser) {
-    openDirectChat(user);
-    setQuery('');
+    setStartError(null);
+    openDirectChat(user).then(
+      () => setQuery(''),
+      (error: unknown) => setStartError(error instanceof Error ? error.message : 'Could not start the chat'),
+    );
   }
 
   return (
@@ -40,6 +52,9 @@ export function Sidebar({ className = '', onOpenSettings }: { className?: string
           </button>
         ) : null}
         <h1 className="flex-1 truncate pl-1 text-xl font-bold tracking-tight">Chats</h1>
+        <IconButton label="New group" onClick={onNewGroup}>
+          <PeopleIcon />
+        </IconButton>
         <IconButton label="Settings" onClick={onOpenSettings}>
           <SettingsIcon />
         </IconButton>
@@ -53,6 +68,11 @@ export function Sidebar({ className = '', onOpenSettings }: { className?: string
           onArrowDown={() => resultsRef.current?.querySelector<HTMLButtonElement>('button[data-result]')?.focus()}
         />
       </div>
+      {startError ? (
+        <p role="alert" className="px-5 pb-2 text-sm text-danger">
+          {startError}
+        </p>
+      ) : null}
       <div ref={resultsRef} className="flex min-h-0 flex-1 flex-col">
         {search.active ? (
           <SearchResults search={search} query={query} onPick={pick} onLeaveTop={() => searchRef.current?.focus()} />

@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help dev test fmt lint rust-test openapi tools web-check web-e2e web-build
+.PHONY: help dev test fmt lint rust-test openapi tools web-check web-e2e web-build template
 
 help:
 	@echo "make dev    run the whole messenger locally (http://127.0.0.1:3000)"
@@ -11,7 +11,7 @@ help:
 dev:
 	localstack/dev.sh
 
-test: tools fmt lint rust-test web-check web-e2e
+test: tools fmt lint rust-test template web-check web-e2e
 
 tools:
 	@command -v cargo-nextest >/dev/null || cargo install cargo-nextest --locked
@@ -39,3 +39,7 @@ web-e2e:
 
 web-build:
 	cd web && ( [ -d node_modules ] || npm ci --no-audit --no-fund ) && npm run build
+
+# The SAM template passes `sam validate --lint` (offline; installs aws-sam-cli into .dev/).
+template:
+	infra/validate.sh

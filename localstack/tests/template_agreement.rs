@@ -1,0 +1,495 @@
+//! The SAM template (infra/template.yaml) deploys what the route table (shared::routes) says:
+//! the same HTTP and WebSocket routes, each to the same function, and every package under
+//! functions/. On a mismatch the failure lists both sides and, for a REST function the
+//! template lacks, the block to paste into it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde_yaml_ng::{Mapping, Value};
+use shared::routes::{HTTP_ROUTES, WS_ROUTES};
+
+/// Packages under functions/ that no route serves: invoked directly (migrate) or by an event
+/// source (queue workers, the scheduled sweeper). Each is still deployed.
+const UNROUTED: &[&str] = &["migrate", "ws-sweeper"];
+
+type RouteSet = BTreeSet<(String, String)>;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+fn template() -> Template {
+    let path = workspace().join("infra/template.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    Template::parse(&text)
+}
+
+/// `(route key, function)` for every HTTP route in the route table.
+fn table_http() -> RouteSet {
+    HTTP_ROUTES
+        .iter()
+        .map(|r| (r.route_key(), r.function.to_owned()))
+        .collect()
+}
+
+fn table_ws() -> RouteSet {
+    WS_ROUTES
+        .iter()
+        .map(|r| (r.route_key.to_owned(), r.function.to_owned()))
+        .collect()
+}
+
+fn packages() -> BTreeSet<String> {
+    std::fs::read_dir(workspace().join("functions"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("Cargo.toml").is_file())
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect()
+}
+
+#[test]
+fn the_template_serves_the_same_http_routes_as_the_route_table() {
+    let t = template();
+    let deployed = t.http_routes();
+    let table = table_http();
+    if deployed != table {
+        // A block for each function the template lacks altogether.
+        let functions: BTreeSet<String> = t.functions().into_values().collect();
+        let snippets: String = HTTP_ROUTES
+            .iter()
+            .filter(|r| !functions.contains(r.function))
+            .map(|r| rest_function_block(r.function, r.method, r.path))
+            .collect();
+        let hint = if snippets.is_empty() {
+            String::new()
+        } else {
+            format!("\nBlocks for infra/template.yaml (under \"REST functions\"):\n\n{snippets}")
+        };
+        panic!(
+            "HTTP routes differ between shared/src/routes.rs and infra/template.yaml\n{}{hint}",
+            diff(&table, &deployed)
+        );
+    }
+}
+
+#[test]
+fn the_template_serves_the_same_websocket_routes_as_the_route_table() {
+    let deployed = template().ws_routes();
+    let table = table_ws();
+    assert!(
+        deployed == table,
+        "WebSocket routes differ between shared/src/routes.rs and infra/template.yaml\n{}\n\
+         A WebSocket route is five resources (copy those of WsPing: function, logs, integration, \
+         route, permission) and an entry in WebSocketStage's DependsOn.",
+        diff(&table, &deployed)
+    );
+}
+
+#[test]
+fn every_function_package_is_deployed_and_routed_or_known_to_need_no_route() {
+    let packages = packages();
+    let deployed: BTreeSet<String> = template().functions().into_values().collect();
+    let routed: BTreeSet<String> = table_http()
+        .into_iter()
+        .chain(table_ws())
+        .map(|(_, f)| f)
+        .collect();
+    let mut problems = Vec::new();
+    for p in packages.difference(&deployed) {
+        problems.push(format!(
+            "functions/{p} is not deployed by infra/template.yaml"
+        ));
+    }
+    for f in deployed.difference(&packages) {
+        problems.push(format!(
+            "infra/template.yaml deploys `{f}`, which is not a package under functions/"
+        ));
+    }
+    for p in &packages {
+        if !routed.contains(p) && !UNROUTED.contains(&p.as_str()) {
+            problems.push(format!(
+                "functions/{p} serves no route in shared/src/routes.rs; add its route, or add it \
+                 to UNROUTED in this test if an event source or an operator invokes it"
+            ));
+        }
+    }
+    for u in UNROUTED {
+        if !packages.contains(*u) {
+            problems.push(format!(
+                "UNROUTED names `{u}`, which is not under functions/"
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_function_is_built_by_cargo_lambda_and_logs_to_a_group_with_retention() {
+    let t = template();
+    let mut problems = Vec::new();
+    for (id, res) in t.of_type("AWS::Serverless::Function") {
+        let meta = &res["Metadata"];
+        if meta["BuildMethod"].as_str() != Some("rust-cargolambda") {
+            problems.push(format!(
+                "{id}: Metadata.BuildMethod is not rust-cargolambda"
+            ));
+        }
+        let Some(binary) = meta["BuildProperties"]["Binary"].as_str() else {
+            problems.push(format!("{id}: Metadata.BuildProperties.Binary is missing"));
+            continue;
+        };
+        let code_uri = res["Properties"]["CodeUri"].as_str();
+        if code_uri != Some(&format!("../functions/{binary}")) {
+            problems.push(format!(
+                "{id}: CodeUri is {code_uri:?}, expected ../functions/{binary} (its package)"
+            ));
+        }
+        let group = ref_target(&res["Properties"]["LoggingConfig"]["LogGroup"]);
+        let retained = group
+            .and_then(|g| t.resources.get(g))
+            .filter(|g| g["Type"].as_str() == Some("AWS::Logs::LogGroup"))
+            .is_some_and(|g| !g["Properties"]["RetentionInDays"].is_null());
+        if !retained {
+            problems.push(format!(
+                "{id}: LoggingConfig.LogGroup must !Ref a log group of its own with RetentionInDays"
+            ));
+        }
+    }
+    let globals = &t.root["Globals"]["Function"];
+    if globals["LoggingConfig"]["LogFormat"].as_str() != Some("JSON") {
+        problems.push("Globals: LoggingConfig.LogFormat must be JSON".to_owned());
+    }
+    if globals["Environment"]["Variables"]["LOG_FORMAT"].as_str() != Some("json") {
+        problems.push("Globals: LOG_FORMAT must be json".to_owned());
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn secrets_reach_the_functions_only_through_secrets_manager_references() {
+    let t = template();
+    let vars = &t.root["Globals"]["Function"]["Environment"]["Variables"];
+    for name in ["DATABASE_URL", "JWT_SECRET"] {
+        let mut values = Vec::new();
+        leaves(&vars[name], &mut values);
+        assert!(!values.is_empty(), "Globals set no {name}");
+        for v in values {
+            assert!(
+                v.contains("{{resolve:secretsmanager:"),
+                "{name} must come from a Secrets Manager dynamic reference, not `{v}`"
+            );
+        }
+        for (id, res) in t.of_type("AWS::Serverless::Function") {
+            assert!(
+                res["Properties"]["Environment"]["Variables"][name].is_null(),
+                "{id} overrides {name}; it belongs in Globals, as a dynamic reference"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_websocket_stage_deploys_itself_once_its_routes_exist() {
+    let t = template();
+    let stages: Vec<_> = t
+        .of_type("AWS::ApiGatewayV2::Stage")
+        .filter(|(_, s)| t.is_websocket_api(&s["Properties"]["ApiId"]))
+        .collect();
+    assert_eq!(stages.len(), 1, "the WebSocket API needs exactly one stage");
+    let (id, stage) = stages[0];
+    assert_eq!(
+        stage["Properties"]["AutoDeploy"].as_bool(),
+        Some(true),
+        "{id}: AutoDeploy must be true, or route changes are never deployed"
+    );
+    // API Gateway refuses to deploy a WebSocket API that has no routes yet.
+    let depends_on: BTreeSet<&str> = match &stage["DependsOn"] {
+        Value::String(one) => [one.as_str()].into(),
+        Value::Sequence(many) => many.iter().filter_map(Value::as_str).collect(),
+        _ => BTreeSet::new(),
+    };
+    let missing: Vec<_> = t
+        .ws_route_resources()
+        .into_iter()
+        .map(|(route_id, _, _)| route_id)
+        .filter(|route_id| !depends_on.contains(route_id))
+        .collect();
+    assert!(missing.is_empty(), "{id}: add to DependsOn: {missing:?}");
+}
+
+#[test]
+fn functions_that_push_get_both_the_endpoint_and_the_permission() {
+    let t = template();
+    for (id, f) in t.of_type("AWS::Serverless::Function") {
+        let endpoint =
+            !f["Properties"]["Environment"]["Variables"]["WS_MANAGEMENT_ENDPOINT"].is_null();
+        let allowed = f["Properties"]["Policies"].as_sequence().is_some_and(|p| {
+            p.iter()
+                .any(|p| ref_target(p) == Some("WebSocketPushPolicy"))
+        });
+        assert_eq!(
+            endpoint, allowed,
+            "{id}: a function that pushes needs WS_MANAGEMENT_ENDPOINT and \
+             Policies: [!Ref WebSocketPushPolicy]; one that does not, neither"
+        );
+    }
+}
+
+/// The reading of WebSocket routes, on a template small enough to see whole.
+#[test]
+fn websocket_routes_are_read_through_their_integrations() {
+    let t = Template::parse(
+        r#"
+Resources:
+  Ws: { Type: AWS::ApiGatewayV2::Api, Properties: { ProtocolType: WEBSOCKET } }
+  Http: { Type: AWS::ApiGatewayV2::Api, Properties: { ProtocolType: HTTP } }
+  ConnectFunction:
+    Type: AWS::Serverless::Function
+    Metadata: { BuildMethod: rust-cargolambda, BuildProperties: { Binary: ws-connect } }
+  ConnectIntegration:
+    Type: AWS::ApiGatewayV2::Integration
+    Properties:
+      ApiId: !Ref Ws
+      IntegrationUri: !Sub arn:${AWS::Partition}:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${ConnectFunction.Arn}/invocations
+  ConnectRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: { ApiId: !Ref Ws, RouteKey: $connect, Target: !Sub "integrations/${ConnectIntegration}" }
+  ConnectPermission:
+    Type: AWS::Lambda::Permission
+    Properties: { FunctionName: !Ref ConnectFunction, Principal: apigateway.amazonaws.com }
+  OtherRoute:
+    Type: AWS::ApiGatewayV2::Route
+    Properties: { ApiId: { Ref: Http }, RouteKey: GET /x, Target: { "Fn::Sub": "integrations/${ConnectIntegration}" } }
+"#,
+    );
+    let expected: RouteSet = [("$connect".to_owned(), "ws-connect".to_owned())].into();
+    assert_eq!(t.ws_routes(), expected);
+}
+
+// ----------------------------------------------------------------------------------------
+
+struct Template {
+    root: Value,
+    resources: Mapping,
+}
+
+impl Template {
+    fn parse(text: &str) -> Self {
+        let root: Value = serde_yaml_ng::from_str(text).unwrap();
+        let resources = root["Resources"].as_mapping().cloned().unwrap_or_default();
+        Self { root, resources }
+    }
+
+    fn of_type<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {
+        self.resources
+            .iter()
+            .filter(move |(_, r)| r["Type"].as_str() == Some(ty))
+            .map(|(id, r)| (id.as_str().unwrap(), r))
+    }
+
+    /// Logical id -> binary of every function.
+    fn functions(&self) -> BTreeMap<String, String> {
+        self.of_type("AWS::Serverless::Function")
+            .map(|(id, r)| {
+                let binary = r["Metadata"]["BuildProperties"]["Binary"]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{id}: Metadata.BuildProperties.Binary is missing"));
+                (id.to_owned(), binary.to_owned())
+            })
+            .collect()
+    }
+
+    fn is_websocket_api(&self, api_id: &Value) -> bool {
+        ref_target(api_id)
+            .and_then(|id| self.resources.get(id))
+            .is_some_and(|api| {
+                api["Type"].as_str() == Some("AWS::ApiGatewayV2::Api")
+                    && api["Properties"]["ProtocolType"].as_str() == Some("WEBSOCKET")
+            })
+    }
+
+    /// `(route key, binary)` of every HttpApi event, as API Gateway names the route.
+    fn http_routes(&self) -> RouteSet {
+        let functions = self.functions();
+        let mut routes = RouteSet::new();
+        for (id, f) in self.of_type("AWS::Serverless::Function") {
+            let binary = &functions[id];
+            let Some(events) = f["Properties"]["Events"].as_mapping() else {
+                continue;
+            };
+            for (_, event) in events {
+                if event["Type"].as_str() != Some("HttpApi") {
+                    continue;
+                }
+                let p = &event["Properties"];
+                let api = ref_target(&p["ApiId"]);
+                assert!(
+                    api.and_then(|a| self.resources.get(a))
+                        .is_some_and(|a| a["Type"].as_str() == Some("AWS::Serverless::HttpApi")),
+                    "{id}: an HttpApi event must name the API with ApiId: !Ref <the HttpApi>"
+                );
+                let method = p["Method"].as_str().unwrap_or("").to_ascii_uppercase();
+                let path = p["Path"].as_str().unwrap_or("");
+                let key = if path == "$default" {
+                    assert_eq!(method, "ANY", "{id}: the $default route takes Method: ANY");
+                    "$default".to_owned()
+                } else {
+                    format!("{method} {path}")
+                };
+                routes.insert((key, binary.clone()));
+            }
+        }
+        routes
+    }
+
+    /// `(route key, binary)` of every route on a WebSocket API.
+    fn ws_routes(&self) -> RouteSet {
+        self.ws_route_resources()
+            .into_iter()
+            .map(|(_, key, binary)| (key.to_owned(), binary))
+            .collect()
+    }
+
+    /// `(logical id, route key, binary)` of every route on a WebSocket API, following
+    /// route -> Target `integrations/${Integration}` -> IntegrationUri `${Function.Arn}`.
+    fn ws_route_resources(&self) -> Vec<(&str, &str, String)> {
+        let functions = self.functions();
+        let mut routes = Vec::new();
+        for (id, route) in self.of_type("AWS::ApiGatewayV2::Route") {
+            let p = &route["Properties"];
+            if !self.is_websocket_api(&p["ApiId"]) {
+                continue;
+            }
+            let key = p["RouteKey"].as_str().unwrap();
+            let integration = sub_string(&p["Target"])
+                .and_then(|s| s.strip_prefix("integrations/${"))
+                .and_then(|s| s.strip_suffix('}'))
+                .unwrap_or_else(|| {
+                    panic!("{id}: write Target as !Sub integrations/${{<Integration>}}")
+                });
+            let uri = sub_string(&self.resources[integration]["Properties"]["IntegrationUri"])
+                .unwrap_or_else(|| panic!("{integration}: write IntegrationUri with !Sub"));
+            let function = placeholders(uri)
+                .filter_map(|ph| ph.strip_suffix(".Arn"))
+                .find(|f| functions.contains_key(*f))
+                .unwrap_or_else(|| {
+                    panic!("{integration}: IntegrationUri names no function's ${{<Function>.Arn}}")
+                });
+            let permitted = self.of_type("AWS::Lambda::Permission").any(|(_, perm)| {
+                ref_target(&perm["Properties"]["FunctionName"]) == Some(function)
+                    && perm["Properties"]["Principal"].as_str() == Some("apigateway.amazonaws.com")
+            });
+            assert!(
+                permitted,
+                "{function} serves WebSocket route {key} but no AWS::Lambda::Permission lets \
+                 API Gateway invoke it"
+            );
+            routes.push((id, key, functions[function].clone()));
+        }
+        routes
+    }
+}
+
+/// An intrinsic function call in either spelling: `!Name arg` or `{"Fn::Name": arg}`
+/// (`{"Ref": arg}` for Ref).
+fn intrinsic<'a>(v: &'a Value, name: &str) -> Option<&'a Value> {
+    match v {
+        Value::Tagged(t) if t.tag == name => Some(&t.value),
+        Value::Mapping(m) if m.len() == 1 => {
+            let long = if name == "Ref" {
+                name.to_owned()
+            } else {
+                format!("Fn::{name}")
+            };
+            m.get(long.as_str())
+        }
+        _ => None,
+    }
+}
+
+fn ref_target(v: &Value) -> Option<&str> {
+    intrinsic(v, "Ref").and_then(Value::as_str)
+}
+
+/// The template string of a `!Sub`, whether written `!Sub "..."` or `!Sub ["...", {...}]`.
+fn sub_string(v: &Value) -> Option<&str> {
+    let arg = intrinsic(v, "Sub")?;
+    arg.as_str()
+        .or_else(|| arg.as_sequence()?.first()?.as_str())
+}
+
+/// The `${...}` names in a `!Sub` template string.
+fn placeholders(s: &str) -> impl Iterator<Item = &str> {
+    s.split("${")
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+}
+
+/// Every string a value can evaluate to: the branches of `!If` (not its condition), the
+/// template of `!Sub`, plain strings.
+fn leaves<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+    if let Some(args) = intrinsic(v, "If").and_then(Value::as_sequence) {
+        args.iter().skip(1).for_each(|a| leaves(a, out));
+    } else if let Some(s) = sub_string(v) {
+        out.push(s);
+    } else if let Some(s) = v.as_str() {
+        out.push(s);
+    } else if let Value::Tagged(t) = v {
+        leaves(&t.value, out);
+    }
+}
+
+fn diff(table: &RouteSet, deployed: &RouteSet) -> String {
+    let lines = |set: BTreeSet<&(String, String)>| -> String {
+        if set.is_empty() {
+            return "    (none)\n".to_owned();
+        }
+        set.iter()
+            .map(|(key, f)| format!("    {key} -> {f}\n"))
+            .collect()
+    };
+    format!(
+        "  in the route table but not the template:\n{}  in the template but not the route table:\n{}",
+        lines(table.difference(deployed).collect()),
+        lines(deployed.difference(table).collect()),
+    )
+}
+
+fn pascal(name: &str) -> String {
+    name.split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn rest_function_block(function: &str, method: &str, path: &str) -> String {
+    let id = pascal(function);
+    let path = if path.contains('{') {
+        format!("\"{path}\"")
+    } else {
+        path.to_owned()
+    };
+    format!(
+        "  {id}Function:
+    Type: AWS::Serverless::Function
+    Metadata: {{ BuildMethod: rust-cargolambda, BuildProperties: {{ Binary: {function} }} }}
+    Properties:
+      CodeUri: ../functions/{function}
+      LoggingConfig: {{ LogGroup: !Ref {id}Logs }}
+      Events:
+        Route: {{ Type: HttpApi, Properties: {{ ApiId: !Ref HttpApi, Method: {method}, Path: {path} }} }}
+  {id}Logs: {{ Type: AWS::Logs::LogGroup, Properties: {{ RetentionInDays: !Ref LogRetentionDays }} }}
+
+"
+    )
+}

@@ -30,3 +30,18 @@ async fn other_routes_answer_503_service_unavailable_when_the_database_is_down()
         r.text
     );
 }
+
+#[tokio::test]
+async fn sslmode_require_is_honoured_so_a_server_without_tls_is_refused() {
+    let app = TestApp::spawn().await;
+    let url = format!("{}?sslmode=require", app.database_url);
+    let mut config = testkit::test_config(&url);
+    config.db_pool_wait = std::time::Duration::from_millis(500);
+    let strict = TestApp {
+        ctx: shared::Ctx::new(config).unwrap(),
+        database_url: url,
+    };
+    strict.health().await.assert_status(503);
+    // The default (prefer) falls back to plain text for a local cluster.
+    app.health().await.assert_status(200);
+}

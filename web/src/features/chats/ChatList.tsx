@@ -2,6 +2,7 @@
 import type { Chat } from '../../api/types';
 import { useAuth } from '../../state/auth';
 import { useChats } from '../../state/chats';
+import { useConnection } from '../../state/connection';
 import { otherMember, sortChats } from '../../state/messages';
 import { ChatIcon } from '../../ui/icons';
 import { Spinner } from '../../ui/Spinner';
@@ -68,7 +69,8 @@ function ChatRow({ chat, me, active, onOpen }: { chat: Chat; me: string; active:
   const unread = chat.unread_count;
   const typing = useChats((s) => Object.keys(s.typing[chat.id] ?? {}).length > 0);
   const peer = otherMember(chat, me);
-  const online = chat.kind === 'direct' && peer?.online === true;
+  const connected = useConnection((s) => s.status === 'online');
+  const online = connected && chat.kind === 'direct' && peer?.online === true;
   return (
     <button
       type="button"

@@ -8,6 +8,7 @@ import type { Chat } from '../../api/types';
 import { lastSeen } from '../../lib/time';
 import { useAuth } from '../../state/auth';
 import { useChats } from '../../state/chats';
+import { useConnection } from '../../state/connection';
 import { otherMember } from '../../state/messages';
 import { IconButton } from '../../ui/Button';
 import { BackIcon, ChatIcon, SendIcon } from '../../ui/icons';
@@ -46,6 +47,7 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
   // Move focus into the conversation when it opens, so keyboard and screen-reader users follow.
   useEffect(() => headingRef.current?.focus(), []);
 
+  const connected = useConnection((s) => s.status === 'online');
   const peer = chat.kind === 'direct' ? otherMember(chat, me) : undefined;
   const typers = typingIds
     .split(',')
@@ -53,8 +55,10 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
     .map((id) => chat.members.find((m) => m.id === id)?.display_name.split(' ')[0] ?? 'Someone');
   const typingText =
     typers.length === 0 ? null : typers.length === 1 ? `${typers[0]} is typing…` : `${typers.join(', ')} are typing…`;
-  const status =
-    chat.kind === 'group'
+  // While my own connection is down, others' presence is unknown.
+  const status = !connected
+    ? 'waiting for connection…'
+    : chat.kind === 'group'
       ? groupStatus(chat, me)
       : peer?.online
         ? 'online'
@@ -66,7 +70,7 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
         <IconButton label="Back to chats" onClick={onBack} className="md:hidden">
           <BackIcon />
         </IconButton>
-        <ChatAvatar chat={chat} me={me} online={peer?.online === true} size="sm" />
+        <ChatAvatar chat={chat} me={me} online={connected && peer?.online === true} size="sm" />
         <div className="min-w-0">
           <h2 ref={headingRef} tabIndex={-1} className="truncate text-[15px] font-semibold leading-tight focus:outline-none">
             {chat.title}

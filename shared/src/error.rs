@@ -160,3 +160,24 @@ pub fn violated_constraint(err: &tokio_postgres::Error) -> Option<&str> {
         None
     }
 }
+
+/// Parses JSON into `T`, turning failures into 400s that name the offending field:
+/// `invalid_json` (or `syntax_code`) for text that is not JSON, `invalid_request` otherwise.
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    what: &str,
+    syntax_code: &'static str,
+) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if inner.is_syntax() || inner.is_eof() {
+            ApiError::bad_request(syntax_code, format!("{what} is not valid JSON: {inner}"))
+        } else if path == "." || path.is_empty() {
+            ApiError::invalid(format!("invalid {what}: {inner}"))
+        } else {
+            ApiError::invalid(format!("invalid {what}: field `{path}`: {inner}"))
+        }
+    })
+}

@@ -89,18 +89,7 @@ impl HttpRequest {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::invalid("a JSON request body is required"));
         }
-        let de = &mut serde_json::Deserializer::from_slice(&self.body);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() {
-                ApiError::invalid(format!("request body is not valid JSON: {inner}"))
-            } else if path == "." || path.is_empty() {
-                ApiError::invalid(format!("invalid JSON body: {inner}"))
-            } else {
-                ApiError::invalid(format!("invalid JSON body: field `{path}`: {inner}"))
-            }
-        })
+        crate::error::parse_json(&self.body, "request body", "invalid_request")
     }
 
     /// The query string as `T`; a 400 naming the offending parameter otherwise.

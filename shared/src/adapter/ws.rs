@@ -32,21 +32,7 @@ impl WsRequest {
     /// The frame as JSON of type `T`; a 400 naming the offending field otherwise.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
         let body = self.body.as_deref().unwrap_or("");
-        let de = &mut serde_json::Deserializer::from_str(body);
-        serde_path_to_error::deserialize(de).map_err(|e| {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            if inner.is_syntax() || inner.is_eof() {
-                ApiError::bad_request(
-                    "invalid_json",
-                    format!("the frame is not valid JSON: {inner}"),
-                )
-            } else if path == "." || path.is_empty() {
-                ApiError::invalid(format!("invalid frame: {inner}"))
-            } else {
-                ApiError::invalid(format!("invalid frame: field `{path}`: {inner}"))
-            }
-        })
+        crate::error::parse_json(body.as_bytes(), "frame", "invalid_json")
     }
 
     /// The frame's `client_message_id`, if it has a valid one (echoed in error events).

@@ -137,18 +137,10 @@ pub async fn to_chat(
     except_connection: Option<&str>,
     event: &ServerEvent,
 ) -> FanoutReport {
-    let targets = match member_targets(ctx, chat).await {
-        Ok(t) => t,
-        Err(e) => {
-            tracing::warn!(error = %e, "fan-out: could not load connections");
-            return FanoutReport::default();
-        }
-    };
-    let targets = targets
-        .into_iter()
-        .filter(|t| Some(t.connection_id.as_str()) != except_connection)
-        .collect();
-    fan_out(ctx, targets, event).await
+    to_chat_where(ctx, chat, event, |t| {
+        Some(t.connection_id.as_str()) != except_connection
+    })
+    .await
 }
 
 /// Pushes to the members of `chat` other than `user` (typing, read markers).
@@ -158,15 +150,29 @@ pub async fn to_chat_except_user(
     user: UserId,
     event: &ServerEvent,
 ) -> FanoutReport {
-    let targets = match member_targets(ctx, chat).await {
-        Ok(t) => t,
+    to_chat_where(ctx, chat, event, |t| t.user_id != user).await
+}
+
+async fn to_chat_where(
+    ctx: &Ctx,
+    chat: ChatId,
+    event: &ServerEvent,
+    keep: impl Fn(&Target) -> bool,
+) -> FanoutReport {
+    match member_targets(ctx, chat).await {
+        Ok(targets) => {
+            fan_out(
+                ctx,
+                targets.into_iter().filter(|t| keep(t)).collect(),
+                event,
+            )
+            .await
+        }
         Err(e) => {
             tracing::warn!(error = %e, "fan-out: could not load connections");
-            return FanoutReport::default();
+            FanoutReport::default()
         }
-    };
-    let targets = targets.into_iter().filter(|t| t.user_id != user).collect();
-    fan_out(ctx, targets, event).await
+    }
 }
 
 async fn member_targets(ctx: &Ctx, chat: ChatId) -> Result<Vec<Target>, ApiError> {

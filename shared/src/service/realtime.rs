@@ -9,6 +9,7 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use futures::stream::{self, StreamExt as _};
 
 use crate::api::events::ServerEvent;
 use crate::auth::{AuthUser, opaque};
@@ -292,12 +293,16 @@ pub async fn sweep(ctx: &Ctx) -> Result<SweepReport, ApiError> {
     report.refresh_tokens = refresh_tokens::delete_expired(&db).await?;
     drop(db);
 
-    let mut dead = Vec::new();
-    for t in idle {
-        if ctx.push.is_connected(&t.connection_id).await == Some(false) {
-            dead.push(t);
-        }
-    }
+    // GetConnection for each idle row, as many in flight as a fan-out allows.
+    let dead: Vec<Target> = stream::iter(idle)
+        .map(|t| async move {
+            let connected = ctx.push.is_connected(&t.connection_id).await;
+            (connected == Some(false)).then_some(t)
+        })
+        .buffer_unordered(ctx.config.push_concurrency.max(1))
+        .filter_map(futures::future::ready)
+        .collect()
+        .await;
     report.gone = dead.len();
     let mut offline = remove_gone(ctx, dead).await;
     // Users whose expired rows were deleted above: offline if nothing is left.

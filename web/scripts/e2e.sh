@@ -45,6 +45,9 @@ export DATABASE_URL="${TEST_DATABASE_URL%/*}/e2e"
 export JWT_SECRET="e2e-only-secret-$(date +%s%N)-0123456789abcdef"
 export LOG_FORMAT=pretty RUST_LOG=${RUST_LOG:-warn}
 export ACCESS_TOKEN_TTL_SECS=${E2E_ACCESS_TTL:-6}
+# As localstack/dev.sh does: one process serves every route, so it needs more than a Lambda's 2
+# database connections (with 2, bursts of sends and presence fan-outs wait on the pool).
+export DB_POOL_SIZE=${DB_POOL_SIZE:-16}
 "$root/target/debug/migrate" >"$artifacts/migrate.log" 2>&1 || { cat "$artifacts/migrate.log" >&2; exit 1; }
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

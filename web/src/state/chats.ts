@@ -47,6 +47,8 @@ interface ChatsState {
   loadOlder(chatId: string): Promise<void>;
   send(chatId: string, body: string): void;
   retry(chatId: string, clientMessageId: string): void;
+  /** Forget a message that failed to send. */
+  discard(chatId: string, clientMessageId: string): void;
   edit(chatId: string, messageId: string, body: string): Promise<void>;
   remove(chatId: string, messageId: string): Promise<void>;
   markRead(chatId: string, seq: number): void;
@@ -222,6 +224,12 @@ export const useChats = create<ChatsState>()((set, get) => {
     retry(chatId, clientMessageId) {
       putMessages(chatId, (m) => setOutgoingStatus(m, clientMessageId, 'pending'));
       dispatch(chatId, clientMessageId);
+    },
+
+    discard(chatId, clientMessageId) {
+      clearTimeout(sendTimers.get(clientMessageId));
+      sendTimers.delete(clientMessageId);
+      putMessages(chatId, (m) => ({ ...m, outgoing: m.outgoing.filter((o) => o.client_message_id !== clientMessageId) }));
     },
 
     async edit(chatId, messageId, body) {

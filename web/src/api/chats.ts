@@ -1,0 +1,43 @@
+/** The chat and message routes, and the WebSocket ticket. */
+import { type ApiClient, unwrap } from './http';
+import type { Chat, Message, MessagePage, TicketResponse } from './types';
+
+export interface HistoryQuery {
+  before_seq?: number;
+  after_seq?: number;
+  limit?: number;
+}
+
+export interface ChatsApi {
+  list(): Promise<Chat[]>;
+  get(id: string): Promise<Chat>;
+  /** Direct: at most one per pair, so this returns the existing chat when there is one. */
+  createDirect(userId: string): Promise<Chat>;
+  createGroup(title: string, memberIds: string[]): Promise<Chat>;
+  messages(chatId: string, query?: HistoryQuery): Promise<MessagePage>;
+  edit(chatId: string, messageId: string, body: string): Promise<Message>;
+  remove(chatId: string, messageId: string): Promise<Message>;
+  markRead(chatId: string, seq: number): Promise<void>;
+  /** A one-use ticket for opening the WebSocket (valid 60 s). */
+  wsTicket(): Promise<TicketResponse>;
+}
+
+export function createChatsApi(client: ApiClient): ChatsApi {
+  return {
+    list: async () => (await unwrap(client.GET('/api/chats'))).chats,
+    get: (id) => unwrap(client.GET('/api/chats/{id}', { params: { path: { id } } })),
+    createDirect: (userId) => unwrap(client.POST('/api/chats', { body: { kind: 'direct', member_ids: [userId] } })),
+    createGroup: (title, memberIds) =>
+      unwrap(client.POST('/api/chats', { body: { kind: 'group', title, member_ids: memberIds } })),
+    messages: (chatId, query = {}) =>
+      unwrap(client.GET('/api/chats/{id}/messages', { params: { path: { id: chatId }, query } })),
+    edit: (chatId, messageId, body) =>
+      unwrap(client.PATCH('/api/chats/{id}/messages/{message_id}', { params: { path: { id: chatId, message_id: messageId } }, body: { body } })),
+    remove: (chatId, messageId) =>
+      unwrap(client.DELETE('/api/chats/{id}/messages/{message_id}', { params: { path: { id: chatId, message_id: messageId } } })),
+    markRead: async (chatId, seq) => {
+      await unwrap(client.POST('/api/chats/{id}/read', { params: { path: { id: chatId } }, body: { seq } }));
+    },
+    wsTicket: () => unwrap(client.POST('/api/ws/ticket')),
+  };
+}

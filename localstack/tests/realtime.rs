@@ -605,3 +605,19 @@ async fn two_hundred_clients_in_twenty_groups_each_get_every_other_members_messa
         );
     }
 }
+
+#[tokio::test]
+async fn a_frame_over_32_kb_is_refused_like_api_gateway_does() {
+    let stack = TestStack::spawn().await;
+    let (alice, _bob, chat) = pair(&stack).await;
+    let mut ws = online(&stack, &alice).await;
+    ws.send_json(send(&chat, &cid(), &"x".repeat(33 * 1024)))
+        .await;
+    assert!(ws.closed().await, "the oversized frame closes the socket");
+    let h = stack.history(&alice.access_token, &chat, "").await;
+    assert_eq!(
+        h.body["messages"].as_array().unwrap().len(),
+        0,
+        "nothing stored"
+    );
+}

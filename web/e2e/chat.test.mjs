@@ -39,7 +39,10 @@ async function send(page, text) {
 
 /** @param {Page} page @param {string} text */
 function message(page, text) {
-  return page.getByRole('list', { name: 'Messages' }).locator('[data-seq]', { hasText: text });
+  // Match the body only: the time beside it ("01:04 PM") must not complete a shorter text.
+  return page
+    .getByRole('list', { name: 'Messages' })
+    .locator('[data-seq]', { has: page.locator('p.whitespace-pre-wrap', { hasText: text }) });
 }
 
 /** @param {Page} page @param {string} title */
@@ -219,20 +222,20 @@ describe('chat', () => {
   });
 
   it('a long history loads older pages when scrolling up, without the view jumping', async () => {
-    const counts = Array.from({ length: 60 }, (_, i) => `Count ${i + 1}`);
+    const counts = Array.from({ length: 60 }, (_, i) => `Count ${i + 1}.`);
     for (const text of counts) await send(a, text);
-    await message(a, 'Count 60').waitFor();
+    await message(a, 'Count 60.').waitFor();
     await a.locator('[data-pending]').first().waitFor({ state: 'detached' });
 
     // A fresh load shows the latest page (50) at the bottom.
     await b.reload();
     await expectSignedIn(b, bob);
     await openChat(b, 'Weekend plans');
-    await message(b, 'Count 60').waitFor();
+    await message(b, 'Count 60.').waitFor();
     assert.equal(await b.locator('[data-seq]').count(), 50);
-    // The oldest on screen: "Count 11", seq 14 (after the group's first three messages).
+    // The oldest on screen: "Count 11.", seq 14 (after the group's first three messages).
     const anchor = b.locator('[data-seq="14"]');
-    assert.equal(await anchor.locator('p.whitespace-pre-wrap').innerText(), 'Count 11');
+    assert.equal(await anchor.locator('p.whitespace-pre-wrap').innerText(), 'Count 11.');
     const before = await b.getByTestId('messages').evaluate((el) => {
       el.scrollTop = 0;
       return el.querySelector('[data-seq="14"] p.whitespace-pre-wrap')?.getBoundingClientRect().top ?? -1;

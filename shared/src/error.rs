@@ -126,6 +126,14 @@ impl ApiError {
     pub fn is_server_error(&self) -> bool {
         self.status().is_server_error()
     }
+
+    /// What to log: the whole cause chain of a server error, the message of any other.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Internal(e) | Self::Unavailable(e) => format!("{e:#}"),
+            other => other.to_string(),
+        }
+    }
 }
 
 impl From<tokio_postgres::Error> for ApiError {

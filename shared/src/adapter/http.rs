@@ -3,19 +3,18 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
 use aws_lambda_events::encodings::Body;
 use base64::Engine as _;
-use futures::FutureExt as _;
 use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
+use super::{catch_panic, handler_panicked};
 use crate::auth::AuthUser;
 use crate::ctx::Ctx;
 use crate::error::ApiError;
@@ -221,17 +220,14 @@ pub async fn dispatch(
     async move {
         let started = std::time::Instant::now();
         let result = match HttpRequest::from_event(event) {
-            Ok(req) => AssertUnwindSafe((route.endpoint)(ctx.clone(), req))
-                .catch_unwind()
-                .await
-                .unwrap_or_else(|_| Err(ApiError::Internal(anyhow::anyhow!("handler panicked")))),
+            Ok(req) => catch_panic((route.endpoint)(ctx.clone(), req), handler_panicked).await,
             Err(e) => Err(e),
         };
         let response = match result {
             Ok(resp) => resp,
             Err(err) => {
                 if err.is_server_error() {
-                    tracing::error!(error = %err_source(&err), code = err.code(), "request failed");
+                    tracing::error!(error = %err.detail(), code = err.code(), "request failed");
                 } else {
                     tracing::info!(
                         code = err.code(),
@@ -251,12 +247,4 @@ pub async fn dispatch(
     }
     .instrument(span)
     .await
-}
-
-/// The cause chain of a server error, for the log line.
-fn err_source(err: &ApiError) -> String {
-    match err {
-        ApiError::Internal(e) | ApiError::Unavailable(e) => format!("{e:#}"),
-        other => other.to_string(),
-    }
 }

@@ -3,13 +3,12 @@
 //! `maxReceiveCount`, moves them to the dead-letter queue).
 
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 
 use aws_lambda_events::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent, SqsMessage};
-use futures::FutureExt as _;
 use futures::stream::{self, StreamExt as _};
 
+use super::catch_panic;
 use crate::ctx::Ctx;
 
 pub type SqsFuture = Pin<Box<dyn Future<Output = anyhow::Result<()>> + Send>>;
@@ -30,10 +29,8 @@ pub async fn dispatch(
             let ctx = ctx.clone();
             async move {
                 let id = record.message_id.clone().unwrap_or_default();
-                let outcome = AssertUnwindSafe(handler(ctx, record))
-                    .catch_unwind()
-                    .await
-                    .unwrap_or_else(|_| Err(anyhow::anyhow!("handler panicked")));
+                let outcome =
+                    catch_panic(handler(ctx, record), || anyhow::anyhow!("handler panicked")).await;
                 match outcome {
                     Ok(()) => None,
                     Err(err) => {

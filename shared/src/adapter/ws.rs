@@ -6,14 +6,13 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::panic::AssertUnwindSafe;
 use std::pin::Pin;
 
 use aws_lambda_events::apigw::{ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest};
 use aws_lambda_events::encodings::Body;
-use futures::FutureExt as _;
 use tracing::Instrument as _;
 
+use super::{catch_panic, handler_panicked};
 use crate::api::events::ServerEvent;
 use crate::ctx::Ctx;
 use crate::error::ApiError;
@@ -94,12 +93,7 @@ pub async fn dispatch(
         let result = match WsRequest::from_event(event) {
             Ok(req) => {
                 reply_to = Some((req.connection_id.clone(), req.client_message_id()));
-                AssertUnwindSafe((route.endpoint)(ctx.clone(), req))
-                    .catch_unwind()
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(ApiError::Internal(anyhow::anyhow!("handler panicked")))
-                    })
+                catch_panic((route.endpoint)(ctx.clone(), req), handler_panicked).await
             }
             Err(e) => Err(e),
         };
@@ -107,7 +101,7 @@ pub async fn dispatch(
         out.status_code = 200;
         if let Err(err) = result {
             if err.is_server_error() {
-                tracing::error!(error = %err_chain(&err), code = err.code(), "ws event failed");
+                tracing::error!(error = %err.detail(), code = err.code(), "ws event failed");
             } else {
                 tracing::info!(code = err.code(), "ws event refused");
             }
@@ -137,11 +131,4 @@ pub async fn dispatch(
     }
     .instrument(span)
     .await
-}
-
-fn err_chain(err: &ApiError) -> String {
-    match err {
-        ApiError::Internal(e) | ApiError::Unavailable(e) => format!("{e:#}"),
-        other => other.to_string(),
-    }
 }

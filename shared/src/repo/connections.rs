@@ -114,16 +114,16 @@ pub async fn of_peers(db: &impl GenericClient, user: UserId) -> Result<Vec<Targe
     targets(&rows)
 }
 
-/// Removes connections older than `max_age` (API Gateway closes them at 2 hours).
-pub async fn delete_older_than(
+/// Connections older than `max_age` (API Gateway closes them at 2 hours).
+pub async fn older_than(
     db: &impl GenericClient,
     max_age: Duration,
 ) -> Result<Vec<Target>, ApiError> {
     let secs = max_age.as_secs_f64();
     let rows = db
         .query(
-            "DELETE FROM connections WHERE connected_at < now() - make_interval(secs => $1) \
-             RETURNING connection_id, user_id",
+            "SELECT connection_id, user_id FROM connections \
+             WHERE connected_at < now() - make_interval(secs => $1) LIMIT 10000",
             &[&secs],
         )
         .await?;

@@ -120,9 +120,7 @@ pub async fn reply(ctx: &Ctx, connection_id: &str, event: &ServerEvent) {
                     connection_id: connection_id.to_owned(),
                     user_id: user,
                 }];
-                for (user, seen) in remove_gone(ctx, gone).await {
-                    announce_presence(ctx, user, false, Some(seen)).await;
-                }
+                announce_offline(ctx, remove_gone(ctx, gone).await).await;
             }
         }
         Delivery::Failed(reason) => {
@@ -188,11 +186,16 @@ async fn member_targets(ctx: &Ctx, chat: ChatId) -> Result<Vec<Target>, ApiError
 /// connections are deleted (and their users announced offline when it was their last one);
 /// other failures are logged. Never fails.
 pub async fn fan_out(ctx: &Ctx, targets: Vec<Target>, event: &ServerEvent) -> FanoutReport {
-    let report = post_and_collect_gone(ctx, targets, event).await;
-    for (user, seen) in report.1 {
+    let (report, offline) = post_and_collect_gone(ctx, targets, event).await;
+    announce_offline(ctx, offline).await;
+    report
+}
+
+/// Announces users offline whose last connection was just removed.
+async fn announce_offline(ctx: &Ctx, offline: Vec<(UserId, DateTime<Utc>)>) {
+    for (user, seen) in offline {
         announce_presence(ctx, user, false, Some(seen)).await;
     }
-    report.0
 }
 
 /// Posts and removes Gone connections; returns the users left with no connection.
@@ -222,6 +225,8 @@ async fn post_and_collect_gone(
     (report, offline)
 }
 
+/// Deletes connections API Gateway no longer holds, user by user under that user's lock;
+/// returns the users left with none (and when they were last seen).
 async fn remove_gone(ctx: &Ctx, gone: Vec<Target>) -> Vec<(UserId, DateTime<Utc>)> {
     let mut offline = Vec::new();
     let users: HashSet<UserId> = gone.iter().map(|t| t.user_id).collect();
@@ -236,7 +241,7 @@ async fn remove_gone(ctx: &Ctx, gone: Vec<Target>) -> Vec<(UserId, DateTime<Utc>
             Ok(None) => {}
             Err(e) => tracing::warn!(error = %e, "could not remove gone connections"),
         }
-        tracing::info!(user_id = %user, count = ids.len(), "removed gone connections");
+        tracing::info!(user_id = %user, count = ids.len(), "removed stale connections");
     }
     offline
 }
@@ -286,13 +291,16 @@ pub struct SweepReport {
 pub async fn sweep(ctx: &Ctx) -> Result<SweepReport, ApiError> {
     let mut report = SweepReport::default();
     let db = ctx.db.get().await?;
-    let expired = connections::delete_older_than(&db, MAX_CONNECTION_AGE).await?;
-    report.expired = expired.len();
-    let idle = connections::idle_for(&db, IDLE_CHECK_AFTER).await?;
+    let expired = connections::older_than(&db, MAX_CONNECTION_AGE).await?;
     report.tickets = ws_tickets::delete_expired(&db).await?;
     report.refresh_tokens = refresh_tokens::delete_expired(&db).await?;
     drop(db);
+    report.expired = expired.len();
+    // Removed like Gone connections: under each user's lock, so "last connection" is decided
+    // once even while the same user connects.
+    let mut offline = remove_gone(ctx, expired).await;
 
+    let idle = connections::idle_for(&ctx.db.get().await?, IDLE_CHECK_AFTER).await?;
     // GetConnection for each idle row, as many in flight as a fan-out allows.
     let dead: Vec<Target> = stream::iter(idle)
         .map(|t| async move {
@@ -304,20 +312,8 @@ pub async fn sweep(ctx: &Ctx) -> Result<SweepReport, ApiError> {
         .collect()
         .await;
     report.gone = dead.len();
-    let mut offline = remove_gone(ctx, dead).await;
-    // Users whose expired rows were deleted above: offline if nothing is left.
-    let expired_users: HashSet<UserId> = expired.iter().map(|t| t.user_id).collect();
-    for user in expired_users {
-        let db = ctx.db.get().await?;
-        if connections::count_for_user(&db, user).await? == 0
-            && let Some(seen) = users::touch_last_seen(&db, user).await?
-        {
-            offline.push((user, seen));
-        }
-    }
-    for (user, seen) in offline {
-        announce_presence(ctx, user, false, Some(seen)).await;
-    }
+    offline.extend(remove_gone(ctx, dead).await);
+    announce_offline(ctx, offline).await;
     if report != SweepReport::default() {
         tracing::info!(?report, "sweep done");
     }

@@ -5,15 +5,15 @@ use anyhow::Context as _;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let mut ctx = shared::runtime::cold_start()
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut config = shared::runtime::read_config().map_err(|e| anyhow::anyhow!("{e}"))?;
     // One gateway process serves every function at once, unlike a Lambda instance that serves
     // one request at a time: without an explicit size, give its pool room for that.
     if std::env::var_os("DB_POOL_SIZE").is_none() {
-        let c = &ctx.config;
-        ctx.db = shared::db::pool_for(c.database_url(), 16, c.db_connect_timeout, c.db_pool_wait)?;
+        config.db_pool_size = 16;
     }
+    let ctx = shared::runtime::start(config)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let port: u16 = match std::env::var("PORT") {
         Ok(p) => p.parse().context("PORT must be a port number")?,
         Err(_) => 3000,

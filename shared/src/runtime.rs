@@ -23,10 +23,19 @@ fn block_on<F: std::future::Future<Output = Result<(), Error>>>(f: F) -> Result<
 
 /// Reads config, starts tracing and builds the context; the one cold-start path.
 pub async fn cold_start() -> Result<Ctx, Error> {
-    let config = Config::from_env().inspect_err(|e| {
+    start(read_config()?).await
+}
+
+/// The configuration from the environment; an invalid one is logged before failing.
+pub fn read_config() -> Result<Config, Error> {
+    Ok(Config::from_env().inspect_err(|e| {
         crate::telemetry::init(LogFormat::Json);
         tracing::error!(error = %e, "invalid configuration");
-    })?;
+    })?)
+}
+
+/// Starts tracing and builds the context from a configuration.
+pub async fn start(config: Config) -> Result<Ctx, Error> {
     crate::telemetry::init(config.log_format);
     Ok(Ctx::from_config(config).await?)
 }

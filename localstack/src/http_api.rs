@@ -33,27 +33,11 @@ pub fn event_for(
     for (name, value) in &req.headers {
         let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
         // API Gateway joins repeated headers with commas.
-        match headers.get_mut(name.as_str()) {
-            Some(Value::String(existing)) => {
-                existing.push(',');
-                existing.push_str(&value);
-            }
-            _ => {
-                headers.insert(name.as_str().to_owned(), Value::String(value));
-            }
-        }
+        join_value(&mut headers, name.as_str(), &value);
     }
     let mut query = Map::new();
     for (k, v) in form_urlencoded::parse(req.raw_query.as_bytes()) {
-        match query.get_mut(k.as_ref()) {
-            Some(Value::String(existing)) => {
-                existing.push(',');
-                existing.push_str(&v);
-            }
-            _ => {
-                query.insert(k.into_owned(), Value::String(v.into_owned()));
-            }
-        }
+        join_value(&mut query, &k, &v);
     }
     let is_text = is_text_body(&req.headers);
     let body = if req.body.is_empty() {
@@ -98,6 +82,20 @@ pub fn event_for(
         "isBase64Encoded": is_base64,
     });
     Ok(serde_json::from_value(event)?)
+}
+
+/// Adds `value` under `key`, joining repeated keys with commas as API Gateway's payload 2.0
+/// does for headers and query parameters.
+fn join_value(map: &mut Map<String, Value>, key: &str, value: &str) {
+    match map.get_mut(key) {
+        Some(Value::String(existing)) => {
+            existing.push(',');
+            existing.push_str(value);
+        }
+        _ => {
+            map.insert(key.to_owned(), Value::String(value.to_owned()));
+        }
+    }
 }
 
 fn is_text_body(headers: &HeaderMap) -> bool {

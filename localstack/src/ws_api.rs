@@ -118,14 +118,20 @@ fn headers_json(headers: &HeaderMap) -> (Value, Value) {
     for (name, value) in headers {
         let v = String::from_utf8_lossy(value.as_bytes()).into_owned();
         single.insert(name.as_str().to_owned(), Value::String(v.clone()));
-        match multi.get_mut(name.as_str()) {
-            Some(Value::Array(list)) => list.push(Value::String(v)),
-            _ => {
-                multi.insert(name.as_str().to_owned(), json!([v]));
-            }
-        }
+        push_value(&mut multi, name.as_str(), v);
     }
     (Value::Object(single), Value::Object(multi))
+}
+
+/// Adds `value` to the list under `key`, as the `multiValue...` fields of WebSocket events
+/// carry repeated headers and query parameters.
+fn push_value(map: &mut Map<String, Value>, key: &str, value: String) {
+    match map.get_mut(key) {
+        Some(Value::Array(list)) => list.push(Value::String(value)),
+        _ => {
+            map.insert(key.to_owned(), json!([value]));
+        }
+    }
 }
 
 struct EventParts<'a> {
@@ -221,12 +227,7 @@ pub async fn upgrade(
     let mut multi_query: Map<String, Value> = Map::new();
     for (k, v) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
         query_map.insert(k.to_string(), Value::String(v.to_string()));
-        match multi_query.get_mut(k.as_ref()) {
-            Some(Value::Array(list)) => list.push(Value::String(v.into_owned())),
-            _ => {
-                multi_query.insert(k.into_owned(), json!([v]));
-            }
-        }
+        push_value(&mut multi_query, &k, v.into_owned());
     }
     let (single, multi) = headers_json(&headers);
     let parts = EventParts {

@@ -23,7 +23,7 @@ lint:
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 
 rust-test:
-	localstack/with-test-postgres.sh cargo nextest run --workspace --locked
+	localstack/with-test-services.sh cargo nextest run --workspace --locked
 
 # Rewrites docs/openapi.json from the Rust types.
 openapi:

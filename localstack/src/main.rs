@@ -35,6 +35,7 @@ async fn main() -> anyhow::Result<()> {
     let options = localstack::server::Options {
         web_dist: Some(web_dist),
         sweep_every: Some(std::time::Duration::from_secs(sweep_secs.max(1))),
+        poll_queues: true,
         ..Default::default()
     };
     localstack::server::serve(listener, ctx, options, async {

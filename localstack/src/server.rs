@@ -34,6 +34,8 @@ pub struct Options {
     pub sweep_every: Option<Duration>,
     /// The open WebSocket connections (shared so tests can look).
     pub registry: Arc<ws_api::Registry>,
+    /// Poll the configured SQS queues and run their workers (Lambda's event source mappings).
+    pub poll_queues: bool,
 }
 
 pub fn router(ctx: Ctx, options: &Options) -> Router {
@@ -89,6 +91,11 @@ pub async fn serve(
             }
         })
     });
+    let pollers = if options.poll_queues {
+        crate::sqs_poller::spawn_all(&ctx)
+    } else {
+        Vec::new()
+    };
     let result = axum::serve(
         listener,
         router(ctx, &options).into_make_service_with_connect_info::<SocketAddr>(),
@@ -97,6 +104,9 @@ pub async fn serve(
     .await;
     if let Some(s) = sweeper {
         s.abort();
+    }
+    for p in pollers {
+        p.abort();
     }
     result
 }

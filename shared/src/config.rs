@@ -49,6 +49,28 @@ pub struct Config {
     pub push_timeout: Duration,
     /// `PUSH_CONCURRENCY`: PostToConnection calls in flight per fan-out (default 64).
     pub push_concurrency: usize,
+    /// `AWS_ENDPOINT_URL`: set only against an emulator (the SDK reads it too); S3 then uses
+    /// path-style addressing.
+    pub aws_endpoint_url: Option<String>,
+    /// `ATTACHMENTS_BUCKET`: the private bucket of attachments and thumbnails. Without it the
+    /// attachment routes answer 503 `attachments_unavailable`.
+    pub attachments_bucket: Option<String>,
+    /// `MEDIA_QUEUE_URL`: the queue the media worker reads (jobs of completed uploads).
+    pub media_queue_url: Option<String>,
+    /// `EMAIL_QUEUE_URL`: the queue the e-mail worker reads (notifications due to offline
+    /// members). Without it no e-mail is enqueued.
+    pub email_queue_url: Option<String>,
+    /// `EMAIL_FROM`: the verified SES sender identity.
+    pub email_from: Option<String>,
+    /// `APP_URL`: where the SPA lives, for links in e-mails (default http://127.0.0.1:3000).
+    pub app_url: String,
+    /// `EMAIL_DELAY_SECS`: how long a notification waits before it is sent, so that someone
+    /// who comes back or reads in the meantime is not mailed (default 60, at most 900).
+    pub email_delay: Duration,
+    /// `EMAIL_WINDOW_SECS`: at most one e-mail per user per chat in this window (default 600).
+    pub email_window: Duration,
+    /// `EMAIL_PREVIEWS`: `false` leaves message text out of e-mails (default `true`).
+    pub email_previews: bool,
 }
 
 /// Where configuration comes from; the process environment in production, a map in tests.
@@ -99,6 +121,13 @@ impl Config {
                 });
             }
         };
+        let email_delay: u64 = number(src, "EMAIL_DELAY_SECS", 60)?;
+        if email_delay > 900 {
+            return Err(ConfigError::Invalid {
+                name: "EMAIL_DELAY_SECS",
+                reason: "SQS delays a message by at most 900 seconds".to_owned(),
+            });
+        }
         Ok(Self {
             database_url: SecretString::from(database_url),
             db_pool_size: number(src, "DB_POOL_SIZE", 2)?,
@@ -118,6 +147,19 @@ impl Config {
             ws_management_endpoint: src.get("WS_MANAGEMENT_ENDPOINT"),
             push_timeout: Duration::from_millis(number(src, "PUSH_TIMEOUT_MS", 3_000)?),
             push_concurrency: number(src, "PUSH_CONCURRENCY", 64)?,
+            aws_endpoint_url: src.get("AWS_ENDPOINT_URL"),
+            attachments_bucket: src.get("ATTACHMENTS_BUCKET"),
+            media_queue_url: src.get("MEDIA_QUEUE_URL"),
+            email_queue_url: src.get("EMAIL_QUEUE_URL"),
+            email_from: src.get("EMAIL_FROM"),
+            app_url: src
+                .get("APP_URL")
+                .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned())
+                .trim_end_matches('/')
+                .to_owned(),
+            email_delay: Duration::from_secs(email_delay),
+            email_window: Duration::from_secs(number(src, "EMAIL_WINDOW_SECS", 600)?),
+            email_previews: boolean(src, "EMAIL_PREVIEWS", true)?,
         })
     }
 
@@ -128,6 +170,18 @@ impl Config {
 
 fn required(src: &impl Source, name: &'static str) -> Result<String, ConfigError> {
     src.get(name).ok_or(ConfigError::Missing(name))
+}
+
+fn boolean(src: &impl Source, name: &'static str, default: bool) -> Result<bool, ConfigError> {
+    match src.get(name).as_deref().map(str::trim) {
+        None => Ok(default),
+        Some("true" | "1" | "yes" | "on") => Ok(true),
+        Some("false" | "0" | "no" | "off") => Ok(false),
+        Some(other) => Err(ConfigError::Invalid {
+            name,
+            reason: format!("expected true or false, got `{other}`"),
+        }),
+    }
 }
 
 fn number<T: std::str::FromStr>(

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use deadpool_postgres::Pool;
 
 use crate::auth::jwt::TokenKeys;
+use crate::aws::Aws;
 use crate::config::Config;
 use crate::push::Pusher;
 
@@ -16,6 +17,8 @@ pub struct Ctx {
     pub tokens: Arc<TokenKeys>,
     /// PostToConnection to WebSocket clients; disabled when no endpoint is configured.
     pub push: Pusher,
+    /// S3, SQS and SESv2; absent in contexts built without AWS (REST-only tests).
+    pub aws: Option<Aws>,
 }
 
 impl Ctx {
@@ -25,11 +28,17 @@ impl Ctx {
         Ok(Self::with_pool(config, db))
     }
 
-    /// The cold-start context: pool, token keys, and the pusher for the configured endpoint.
+    /// The cold-start context: pool, token keys, the pusher for the configured endpoint and
+    /// the AWS clients (one shared SDK configuration; no network until first use).
     pub async fn from_config(config: Config) -> anyhow::Result<Self> {
-        let push = Pusher::from_config(&config).await;
+        let shared = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .load()
+            .await;
+        let push = Pusher::from_shared(&shared, &config);
+        let aws = Aws::from_shared(&shared, &config);
         let mut ctx = Self::new(config)?;
         ctx.push = push;
+        ctx.aws = Some(aws);
         Ok(ctx)
     }
 
@@ -40,6 +49,7 @@ impl Ctx {
             db,
             tokens,
             push: Pusher::disabled(),
+            aws: None,
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod adapter;
 pub mod api;
 pub mod auth;
+pub mod aws;
 pub mod config;
 pub mod ctx;
 pub mod db;

@@ -39,11 +39,10 @@ impl std::fmt::Debug for Pusher {
 
 impl Pusher {
     /// From the environment's AWS configuration (region, credentials of the function's role).
-    pub async fn from_config(config: &Config) -> Self {
+    pub fn from_shared(shared: &aws_config::SdkConfig, config: &Config) -> Self {
         let client = match &config.ws_management_endpoint {
             Some(endpoint) => {
-                let shared = aws_config::defaults(BehaviorVersion::latest()).load().await;
-                let conf = aws_sdk_apigatewaymanagement::config::Builder::from(&shared)
+                let conf = aws_sdk_apigatewaymanagement::config::Builder::from(shared)
                     .endpoint_url(endpoint)
                     .build();
                 Some(Client::from_conf(conf))

@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use crate::adapter::http::HttpRoute;
+use crate::adapter::sqs::SqsHandler;
 use crate::adapter::ws::WsRoute;
 use crate::api;
 
@@ -69,6 +70,19 @@ ws_routes! {
     WS_PING: "ws-ping", "ping" => api::ws::ping;
     WS_DEFAULT: "ws-default", "$default" => api::ws::default;
 }
+
+/// An SQS-triggered worker and the queue that feeds it (the event source mapping of the SAM
+/// template; locally the gateway's poller).
+#[derive(Clone, Copy)]
+pub struct SqsWorker {
+    pub function: &'static str,
+    /// The queue's URL in the configuration; a worker whose queue is not configured is idle.
+    pub queue: fn(&crate::config::Config) -> Option<&str>,
+    pub handler: SqsHandler,
+}
+
+/// Every SQS-triggered worker.
+pub const SQS_WORKERS: &[SqsWorker] = &[];
 
 /// The WebSocket route for a frame: its `action` when a route has that key, else `$default`
 /// (also for frames that are not JSON), as API Gateway's route selection does.

@@ -1,9 +1,10 @@
 //! Test support. Every test gets its own database, cloned from a migrated template in the one
 //! throwaway PostgreSQL cluster the test run started (`TEST_DATABASE_URL`, set by
-//! `localstack/with-test-postgres.sh`), so tests run in parallel without seeing each other.
+//! `localstack/with-test-services.sh`), so tests run in parallel without seeing each other.
 //! `TestApp` sends requests through the same path the local gateway uses: an API Gateway
 //! payload-2.0 event, the route table, the function's dispatch.
 
+pub mod aws;
 pub mod stack;
 
 use std::time::Duration;
@@ -23,7 +24,7 @@ pub fn admin_url() -> String {
     std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| {
         panic!(
             "TEST_DATABASE_URL is not set: run the tests with `make test`, or wrap the command in \
-             `localstack/with-test-postgres.sh`"
+             `localstack/with-test-services.sh`"
         )
     })
 }
@@ -90,7 +91,12 @@ pub async fn fresh_database() -> String {
 
 /// Configuration for tests: a fixed JWT secret, a small pool, quiet logs unless `TEST_LOG`.
 pub fn test_config(database_url: &str) -> Config {
-    let env = std::collections::HashMap::from([
+    test_config_with(database_url, &[])
+}
+
+/// `test_config` with more variables set (or defaults overridden).
+pub fn test_config_with(database_url: &str, extra: &[(&'static str, String)]) -> Config {
+    let mut env = std::collections::HashMap::from([
         ("DATABASE_URL", database_url.to_owned()),
         (
             "JWT_SECRET",
@@ -99,6 +105,7 @@ pub fn test_config(database_url: &str) -> Config {
         ("DB_POOL_SIZE", "16".to_owned()),
         ("DB_CONNECT_TIMEOUT_MS", "2000".to_owned()),
     ]);
+    env.extend(extra.iter().cloned());
     Config::from_source(&env).expect("test config")
 }
 
@@ -164,6 +171,8 @@ pub struct TestUser {
 pub struct TestApp {
     pub ctx: Ctx,
     pub database_url: String,
+    /// The test's own bucket, queues and sender in the emulator (`spawn_with_aws`).
+    pub aws: Option<aws::TestAws>,
 }
 
 impl TestApp {
@@ -171,7 +180,35 @@ impl TestApp {
         init_logs();
         let database_url = fresh_database().await;
         let ctx = Ctx::new(test_config(&database_url)).expect("context");
-        Self { ctx, database_url }
+        Self {
+            ctx,
+            database_url,
+            aws: None,
+        }
+    }
+
+    /// A TestApp with S3, SQS and SESv2 of the emulator: a bucket, queues and sender identity
+    /// of its own, configured as the functions would be. `extra` sets more variables.
+    pub async fn spawn_with_aws(extra: &[(&'static str, String)]) -> Self {
+        init_logs();
+        let database_url = fresh_database().await;
+        let endpoint = aws::endpoint();
+        let clients = shared::aws::Aws::local(&endpoint);
+        let resources = aws::provision(&clients, &endpoint).await;
+        let mut env = resources.env();
+        env.extend(extra.iter().cloned());
+        let mut ctx = Ctx::new(test_config_with(&database_url, &env)).expect("context");
+        ctx.aws = Some(clients);
+        Self {
+            ctx,
+            database_url,
+            aws: Some(resources),
+        }
+    }
+
+    /// The AWS clients of a `spawn_with_aws` app.
+    pub fn aws_clients(&self) -> &shared::aws::Aws {
+        self.ctx.aws.as_ref().expect("spawn_with_aws")
     }
 
     /// A context whose database cannot be reached (a closed port).
@@ -187,6 +224,7 @@ impl TestApp {
         Self {
             ctx: Ctx::new(config).expect("context"),
             database_url: url,
+            aws: None,
         }
     }
 

@@ -35,8 +35,22 @@ impl TestStack {
         Self::spawn_with(localstack::server::Options::default()).await
     }
 
-    pub async fn spawn_with(mut options: localstack::server::Options) -> Self {
-        let mut app = TestApp::spawn().await;
+    pub async fn spawn_with(options: localstack::server::Options) -> Self {
+        Self::around(TestApp::spawn().await, options).await
+    }
+
+    /// A gateway over a `TestApp::spawn_with_aws` app that also polls the test's queues and
+    /// runs their workers, as Lambda's event source mappings do.
+    pub async fn spawn_with_aws(extra: &[(&'static str, String)]) -> Self {
+        let options = localstack::server::Options {
+            poll_queues: true,
+            ..Default::default()
+        };
+        Self::around(TestApp::spawn_with_aws(extra).await, options).await
+    }
+
+    /// Runs a gateway in front of `app`.
+    pub async fn around(mut app: TestApp, mut options: localstack::server::Options) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");

@@ -2,7 +2,7 @@
 # `npm run e2e`: the browser tests against the real stack, all on this machine.
 #   1. Chromium (Debian's package; installed when missing and root)
 #   2. the SPA build (web/dist) and the backend build (gateway, migrate)
-#   3. a throwaway PostgreSQL (localstack/with-test-postgres.sh), a fresh database, migrations
+#   3. a throwaway PostgreSQL (localstack/with-test-services.sh), a fresh database, migrations
 #   4. the local gateway on a free port serving web/dist and /api, with short-lived access
 #      tokens so the tests see refreshes happen
 #   5. node --test e2e/*.test.mjs; screenshots land in web/e2e/artifacts/
@@ -35,11 +35,11 @@ if [[ "${1:-}" != "--inside" ]]; then
     (cd "$root" && cargo build -q -p localstack -p migrate)
     echo "==> starting PostgreSQL, migrating, starting the gateway (${SECONDS}s)"
     rm -rf "$artifacts" && mkdir -p "$artifacts"
-    exec "$root/localstack/with-test-postgres.sh" "$web/scripts/e2e.sh" --inside
+    exec "$root/localstack/with-test-services.sh" "$web/scripts/e2e.sh" --inside
 fi
 
-# Inside with-test-postgres.sh: TEST_DATABASE_URL points at the throwaway cluster.
-: "${TEST_DATABASE_URL:?run through localstack/with-test-postgres.sh}"
+# Inside with-test-services.sh: TEST_DATABASE_URL points at the throwaway cluster.
+: "${TEST_DATABASE_URL:?run through localstack/with-test-services.sh}"
 psql "$TEST_DATABASE_URL" -qX -v ON_ERROR_STOP=1 -c 'CREATE DATABASE e2e' >/dev/null
 export DATABASE_URL="${TEST_DATABASE_URL%/*}/e2e"
 export JWT_SECRET="e2e-only-secret-$(date +%s%N)-0123456789abcdef"

@@ -120,12 +120,19 @@ pub async fn send(
     let (client_message_id, body) = parse_send(input)?;
     let outcome = messages::send(ctx, me, chat, client_message_id, body).await?;
     if outcome.created {
-        let event = ServerEvent::NewMessage {
-            message: outcome.message.clone().into(),
-        };
-        realtime::to_chat(ctx, chat, None, &event).await;
+        announce_new(ctx, &outcome.message.clone().into(), None).await;
     }
     Ok(outcome)
+}
+
+/// Everything that follows a newly stored message, for REST and WebSocket sends alike:
+/// `new_message` to every member's connections (but `except`, the sending one, which gets
+/// `message_sent` instead).
+pub async fn announce_new(ctx: &Ctx, message: &Message, except: Option<&str>) {
+    let event = ServerEvent::NewMessage {
+        message: message.clone(),
+    };
+    realtime::to_chat(ctx, message.chat_id, except, &event).await;
 }
 
 /// `GET /api/chats/{id}/messages`: a page of history.

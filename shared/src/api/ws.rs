@@ -5,7 +5,7 @@ use crate::adapter::ws::WsRequest;
 use crate::api::events::{
     MarkReadAction, PingAction, SendMessageAction, ServerEvent, TypingAction,
 };
-use crate::api::messages::{Message, SendMessage, parse_send};
+use crate::api::messages::{Message, SendMessage, announce_new, parse_send};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::service::{chats, messages, realtime};
@@ -45,13 +45,7 @@ pub async fn send_message(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
     };
     realtime::reply(&ctx, &req.connection_id, &ack).await;
     if outcome.created {
-        realtime::to_chat(
-            &ctx,
-            chat,
-            Some(&req.connection_id),
-            &ServerEvent::NewMessage { message },
-        )
-        .await;
+        announce_new(&ctx, &message, Some(&req.connection_id)).await;
     }
     Ok(())
 }

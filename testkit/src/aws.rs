@@ -1,0 +1,162 @@
+//! Resources of their own in the AWS API emulator for each test: a bucket (with the CORS rule
+//! the SPA needs), the media and e-mail queues each with a dead-letter queue, and a sender
+//! identity. The emulator is the one `localstack/with-test-services.sh` started for the run
+//! (`TEST_AWS_ENDPOINT_URL`); names carry a random suffix, so parallel tests never share.
+
+use std::collections::HashMap;
+
+use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
+use aws_sdk_sqs::types::QueueAttributeName;
+use shared::aws::Aws;
+
+/// How often SQS hands out a failing record before moving it to the dead-letter queue.
+pub const MAX_RECEIVE_COUNT: u32 = 3;
+/// Visibility timeout of the test queues: a failed record comes back after this long.
+pub const VISIBILITY_SECS: u32 = 1;
+
+/// The emulator's URL.
+pub fn endpoint() -> String {
+    std::env::var("TEST_AWS_ENDPOINT_URL").unwrap_or_else(|_| {
+        panic!(
+            "TEST_AWS_ENDPOINT_URL is not set: run the tests with `make test`, or wrap the command \
+             in `localstack/with-test-services.sh`"
+        )
+    })
+}
+
+#[derive(Debug, Clone)]
+pub struct TestAws {
+    pub endpoint: String,
+    pub bucket: String,
+    pub media_queue: String,
+    pub media_dlq: String,
+    pub email_queue: String,
+    pub email_dlq: String,
+    pub sender: String,
+}
+
+impl TestAws {
+    /// The variables the functions read, for `Config::from_source`.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("AWS_ENDPOINT_URL", self.endpoint.clone()),
+            ("ATTACHMENTS_BUCKET", self.bucket.clone()),
+            ("MEDIA_QUEUE_URL", self.media_queue.clone()),
+            ("EMAIL_QUEUE_URL", self.email_queue.clone()),
+            ("EMAIL_FROM", self.sender.clone()),
+        ]
+    }
+}
+
+/// Creates a bucket, two queues with dead-letter queues and a sender identity.
+pub async fn provision(aws: &Aws, endpoint: &str) -> TestAws {
+    let suffix = &uuid::Uuid::new_v4().simple().to_string()[..12];
+    let bucket = format!("test-attachments-{suffix}");
+    aws.s3
+        .create_bucket()
+        .bucket(&bucket)
+        .send()
+        .await
+        .expect("create the bucket");
+    let rule = CorsRule::builder()
+        .allowed_origins("*")
+        .allowed_methods("PUT")
+        .allowed_methods("GET")
+        .allowed_methods("HEAD")
+        .allowed_headers("*")
+        .max_age_seconds(3000)
+        .build()
+        .expect("cors rule");
+    aws.s3
+        .put_bucket_cors()
+        .bucket(&bucket)
+        .cors_configuration(
+            CorsConfiguration::builder()
+                .cors_rules(rule)
+                .build()
+                .expect("cors"),
+        )
+        .send()
+        .await
+        .expect("put the bucket's CORS rule");
+    let (media_queue, media_dlq) = queue_with_dlq(aws, &format!("test-media-{suffix}")).await;
+    let (email_queue, email_dlq) = queue_with_dlq(aws, &format!("test-email-{suffix}")).await;
+    let sender = format!("notify-{suffix}@messenger.test");
+    aws.ses
+        .create_email_identity()
+        .email_identity(&sender)
+        .send()
+        .await
+        .expect("create the sender identity");
+    TestAws {
+        endpoint: endpoint.to_owned(),
+        bucket,
+        media_queue,
+        media_dlq,
+        email_queue,
+        email_dlq,
+        sender,
+    }
+}
+
+async fn queue_with_dlq(aws: &Aws, name: &str) -> (String, String) {
+    let dlq = aws
+        .sqs
+        .create_queue()
+        .queue_name(format!("{name}-dlq"))
+        .send()
+        .await
+        .expect("create the dead-letter queue")
+        .queue_url
+        .expect("queue url");
+    let arn = aws
+        .sqs
+        .get_queue_attributes()
+        .queue_url(&dlq)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .expect("dead-letter queue attributes")
+        .attributes
+        .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
+        .expect("queue arn");
+    let redrive = serde_json::json!({
+        "deadLetterTargetArn": arn,
+        "maxReceiveCount": MAX_RECEIVE_COUNT.to_string(),
+    })
+    .to_string();
+    let queue = aws
+        .sqs
+        .create_queue()
+        .queue_name(name)
+        .set_attributes(Some(HashMap::from([
+            (QueueAttributeName::RedrivePolicy, redrive),
+            (
+                QueueAttributeName::VisibilityTimeout,
+                VISIBILITY_SECS.to_string(),
+            ),
+        ])))
+        .send()
+        .await
+        .expect("create the queue")
+        .queue_url
+        .expect("queue url");
+    (queue, dlq)
+}
+
+/// How many messages a queue holds (visible and in flight), as SQS counts them.
+pub async fn queue_depth(aws: &Aws, queue: &str) -> u64 {
+    let attrs = aws
+        .sqs
+        .get_queue_attributes()
+        .queue_url(queue)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesDelayed)
+        .send()
+        .await
+        .expect("queue attributes")
+        .attributes
+        .unwrap_or_default();
+    attrs.values().map(|v| v.parse::<u64>().unwrap_or(0)).sum()
+}

@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # `make dev`: the whole messenger on this machine. PostgreSQL (data kept in .dev/), migrations,
-# the local gateway on http://127.0.0.1:${PORT:-3000}. Ctrl-C stops what this script started.
+# the AWS API emulator (S3, SQS, SESv2 on 127.0.0.1:${AWS_PORT:-4566}) with the bucket, queues
+# and sender identity, the local gateway on http://127.0.0.1:${PORT:-3000}. Ctrl-C stops what
+# this script started.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 mkdir -p .dev
 PGPORT=${DEV_PGPORT:-54329}
 PORT=${PORT:-3000}
+AWS_PORT=${AWS_PORT:-4566}
 pgdir="$root/.dev/postgres"
 
 command -v cargo >/dev/null || { echo "cargo not found: install Rust from https://rustup.rs" >&2; exit 1; }
@@ -19,7 +22,12 @@ if ! localstack/postgres.sh running "$pgdir" 2>/dev/null; then
 else
     echo "==> PostgreSQL already running (.dev/postgres)"
 fi
+emulator=""
 cleanup() {
+    if [[ -n "$emulator" ]]; then
+        echo "==> stopping the AWS API emulator"
+        kill "$emulator" 2>/dev/null || true
+    fi
     if [[ $started_pg -eq 1 ]]; then
         echo "==> stopping PostgreSQL"
         localstack/postgres.sh stop "$pgdir" || true
@@ -50,6 +58,18 @@ export WS_MANAGEMENT_ENDPOINT="http://127.0.0.1:$PORT"
 export AWS_REGION=${AWS_REGION:-us-east-1} AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-local} AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-local}
 export WEB_DIST="$root/web/dist"
 
+# S3, SQS and SESv2: moto's server mode (installed into .dev/venv-moto on first run). Its state
+# lives in memory, so the bucket, queues and sender identity are created on every start.
+if curl -s -o /dev/null "http://127.0.0.1:$AWS_PORT/moto-api/"; then
+    echo "==> AWS API emulator already running on 127.0.0.1:$AWS_PORT"
+else
+    echo "==> starting the AWS API emulator (S3, SQS, SESv2) on 127.0.0.1:$AWS_PORT"
+    emulator=$(localstack/emulator.sh start "$AWS_PORT" "$root/.dev/emulator.log")
+fi
+export AWS_ENDPOINT_URL="http://127.0.0.1:$AWS_PORT"
+export APP_URL=${APP_URL:-http://127.0.0.1:$PORT}
+eval "$(localstack/emulator.sh init "$AWS_ENDPOINT_URL")"
+
 if command -v npm >/dev/null; then
     echo "==> building the web app"
     make -s web-build
@@ -62,4 +82,5 @@ cargo build -q -p localstack -p migrate
 echo "==> applying migrations"
 target/debug/migrate
 echo "==> messenger running at http://127.0.0.1:$PORT  (API /api, WebSocket ws://127.0.0.1:$PORT/ws; Ctrl-C stops)"
+echo "    e-mail sent: http://127.0.0.1:$PORT/_dev/mail   AWS emulator: $AWS_ENDPOINT_URL"
 target/debug/gateway

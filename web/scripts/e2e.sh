@@ -50,8 +50,12 @@ export ACCESS_TOKEN_TTL_SECS=${E2E_ACCESS_TTL:-6}
 export DB_POOL_SIZE=${DB_POOL_SIZE:-16}
 "$root/target/debug/migrate" >"$artifacts/migrate.log" 2>&1 || { cat "$artifacts/migrate.log" >&2; exit 1; }
 
+# The test run's AWS API emulator: the bucket, queues and sender identity the gateway uses.
+export AWS_ENDPOINT_URL="$TEST_AWS_ENDPOINT_URL" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local
+eval "$("$root/localstack/emulator.sh" init "$AWS_ENDPOINT_URL")"
+
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-PORT=$port WEB_DIST="$web/dist" \
+PORT=$port WEB_DIST="$web/dist" APP_URL="http://127.0.0.1:$port" \
     WS_MANAGEMENT_ENDPOINT="http://127.0.0.1:$port" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \
     "$root/target/debug/gateway" >"$artifacts/gateway.log" 2>&1 &
 gateway=$!

@@ -7,11 +7,14 @@ import { create } from 'zustand';
 
 import { api } from '../api';
 import { wsUrl } from '../api/config';
-import type { Chat, ClientAction, Message, PublicUser, ServerEvent } from '../api/types';
+import type { Chat, ClientAction, Message, MessageAttachment, PublicUser, ServerEvent } from '../api/types';
 import { authStore } from './auth';
 import { type Connection, startConnection } from './connection';
+import { attachmentUrls } from './attachmentUrls';
+import { useUploads } from './uploads';
 import {
   addOutgoing,
+  applyAttachmentUpdate,
   chatAfterMessage,
   type ChatMessages,
   EMPTY_CHAT_MESSAGES,
@@ -45,7 +48,8 @@ interface ChatsState {
   closeConversation(): void;
   loadLatest(chatId: string): Promise<void>;
   loadOlder(chatId: string): Promise<void>;
-  send(chatId: string, body: string): void;
+  /** A message with text, attachments (uploaded and completed), or both. */
+  send(chatId: string, body: string, attachments?: MessageAttachment[]): void;
   retry(chatId: string, clientMessageId: string): void;
   /** Forget a message that failed to send. */
   discard(chatId: string, clientMessageId: string): void;
@@ -107,7 +111,13 @@ export const useChats = create<ChatsState>()((set, get) => {
   function dispatch(chatId: string, clientMessageId: string) {
     const item = chatMessages(chatId).outgoing.find((o) => o.client_message_id === clientMessageId);
     if (!item || item.status !== 'pending') return;
-    const sent = transmit({ action: 'send_message', chat_id: chatId, client_message_id: clientMessageId, body: item.body });
+    const sent = transmit({
+      action: 'send_message',
+      chat_id: chatId,
+      client_message_id: clientMessageId,
+      body: item.body,
+      ...(item.attachments.length > 0 ? { attachment_ids: item.attachments.map((a) => a.id) } : {}),
+    });
     if (!sent) return; // Queued: goes out after the next connect.
     clearTimeout(sendTimers.get(clientMessageId));
     sendTimers.set(
@@ -211,12 +221,19 @@ export const useChats = create<ChatsState>()((set, get) => {
       putMessages(chatId, (m) => ({ ...m, hasOlder: page.has_more }));
     },
 
-    send(chatId, body) {
+    send(chatId, body, attachments = []) {
       const text = body.trim();
-      if (!text) return;
+      if (!text && attachments.length === 0) return;
       const clientMessageId = crypto.randomUUID();
       putMessages(chatId, (m) =>
-        addOutgoing(m, { client_message_id: clientMessageId, chat_id: chatId, body: text, created_at: new Date().toISOString(), status: 'pending' }),
+        addOutgoing(m, {
+          client_message_id: clientMessageId,
+          chat_id: chatId,
+          body: text,
+          attachments,
+          created_at: new Date().toISOString(),
+          status: 'pending',
+        }),
       );
       dispatch(chatId, clientMessageId);
     },
@@ -329,6 +346,9 @@ export const useChats = create<ChatsState>()((set, get) => {
             members: c.members.map((m) => (m.id === event.user_id ? { ...m, last_read_seq: Math.max(m.last_read_seq, event.seq) } : m)),
           }));
           break;
+        case 'attachment_updated':
+          putMessages(event.attachment.chat_id, (m) => applyAttachmentUpdate(m, event.attachment));
+          break;
         case 'pong':
           break;
       }
@@ -360,6 +380,8 @@ export const useChats = create<ChatsState>()((set, get) => {
 
     reset() {
       stopRealtime();
+      useUploads.getState().reset();
+      attachmentUrls.clear();
       set(initial);
     },
   };

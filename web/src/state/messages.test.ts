@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 
-import type { Chat, Message } from '../api/types';
+import type { Attachment, Chat, Message, MessageAttachment } from '../api/types';
 import {
   addOutgoing,
+  applyAttachmentUpdate,
   chatAfterMessage,
   EMPTY_CHAT_MESSAGES,
   highestSeq,
@@ -79,7 +80,7 @@ describe('mergeMessages', () => {
 });
 
 describe('outgoing messages', () => {
-  const out = { client_message_id: 'x1', chat_id: 'c1', body: 'hello', created_at: '2026-01-01T12:00:00Z', status: 'pending' as const };
+  const out = { client_message_id: 'x1', chat_id: 'c1', body: 'hello', attachments: [], created_at: '2026-01-01T12:00:00Z', status: 'pending' as const };
 
   it('pending -> sent: the stored message with the same client_message_id replaces it', () => {
     let state = addOutgoing(EMPTY_CHAT_MESSAGES, out);
@@ -168,5 +169,80 @@ describe('chats', () => {
   it('"Seen" goes up to the furthest another member has read', () => {
     const c = chat();
     expect(seenUpTo({ ...c, members: c.members.map((m) => ({ ...m, last_read_seq: m.id === ME ? 9 : 4 })) }, ME)).toBe(4);
+  });
+});
+
+describe('attachments', () => {
+  function att(status: MessageAttachment['status'], over: Partial<MessageAttachment> = {}): MessageAttachment {
+    return { id: 'a1', filename: 'cat.png', content_type: 'image/png', size: 1000, status, width: null, height: null, has_thumbnail: false, ...over };
+  }
+  function update(status: Attachment['status'], over: Partial<Attachment> = {}): Attachment {
+    return { ...att(status), chat_id: 'c1', message_id: 'm2', created_at: '2026-01-01T12:00:00Z', ...over };
+  }
+  const ready = { width: 600, height: 400, has_thumbnail: true };
+
+  it('attachment_updated turns the processing attachment in its message ready (and nothing else)', () => {
+    const other = msg(1);
+    let state = receiveMessages(EMPTY_CHAT_MESSAGES, [other, msg(2, { body: '', attachments: [att('processing'), att('processing', { id: 'a2' })] })]);
+    state = applyAttachmentUpdate(state, update('ready', ready));
+    expect(state.items[1]?.attachments).toEqual([att('ready', ready), att('processing', { id: 'a2' })]);
+    expect(state.items[0]).toBe(other);
+    expect(seqs(state.items)).toEqual([1, 2]);
+  });
+
+  it('finds the attachment by its id when the push names no message, and can reject it', () => {
+    let state = receiveMessages(EMPTY_CHAT_MESSAGES, [msg(1, { attachments: [att('processing')] })]);
+    state = applyAttachmentUpdate(state, update('rejected', { message_id: null }));
+    expect(state.items[0]?.attachments?.[0]?.status).toBe('rejected');
+  });
+
+  it('a push that raced ahead of its message still applies when the message arrives', () => {
+    let state = applyAttachmentUpdate(EMPTY_CHAT_MESSAGES, update('ready', ready));
+    expect(state.items).toEqual([]);
+    state = receiveMessages(state, [msg(2, { attachments: [att('processing')] })]);
+    expect(state.items[0]?.attachments?.[0]).toEqual(att('ready', ready));
+  });
+
+  it('an older copy of the message (a catch-up page, a late push) never takes an attachment back', () => {
+    let state = receiveMessages(EMPTY_CHAT_MESSAGES, [msg(2, { attachments: [att('processing')] })]);
+    state = applyAttachmentUpdate(state, update('ready', ready));
+    const held = state.items;
+    // The same message again, as it was when sent: nothing changes.
+    state = receiveMessages({ ...state, attachmentUpdates: {} }, [msg(2, { attachments: [att('processing')] })]);
+    expect(state.items).toBe(held);
+    // A newer copy (ready, from a catch-up page) replaces a processing one.
+    let fresh = receiveMessages(EMPTY_CHAT_MESSAGES, [msg(2, { attachments: [att('processing')] })]);
+    fresh = receiveMessages(fresh, [msg(2, { attachments: [att('ready', ready)] })]);
+    expect(fresh.items[0]?.attachments?.[0]?.status).toBe('ready');
+    // An edit (newer copy) keeps the further attachment state of the held one.
+    const edited = receiveMessages(state, [msg(2, { body: 'caption', edited_at: '2026-01-01T13:00:00Z', attachments: [att('processing')] })]);
+    expect(edited.items[0]).toMatchObject({ body: 'caption', attachments: [att('ready', ready)] });
+  });
+
+  it('a stale push does not undo a later one', () => {
+    let state = receiveMessages(EMPTY_CHAT_MESSAGES, [msg(2, { attachments: [att('processing')] })]);
+    state = applyAttachmentUpdate(state, update('ready', ready));
+    const after = applyAttachmentUpdate(state, update('processing'));
+    expect(after).toBe(state);
+  });
+
+  it('updates my outgoing message carrying it, and its ids survive failure and retry', () => {
+    const out = {
+      client_message_id: 'x1',
+      chat_id: 'c1',
+      body: '',
+      attachments: [att('processing')],
+      created_at: '2026-01-01T12:00:00Z',
+      status: 'pending' as const,
+    };
+    let state = addOutgoing(EMPTY_CHAT_MESSAGES, out);
+    state = setOutgoingStatus(state, 'x1', 'failed', 'attachment not uploaded');
+    state = setOutgoingStatus(state, 'x1', 'pending');
+    expect(state.outgoing[0]?.attachments.map((a) => a.id)).toEqual(['a1']);
+    state = applyAttachmentUpdate(state, update('ready', { ...ready, message_id: null }));
+    expect(state.outgoing[0]?.attachments[0]?.status).toBe('ready');
+    state = receiveMessages(state, [msg(3, { sender_id: ME, client_message_id: 'x1', body: '', attachments: [att('processing')] })]);
+    expect(state.outgoing).toEqual([]);
+    expect(state.items[0]?.attachments?.[0]?.status).toBe('ready');
   });
 });

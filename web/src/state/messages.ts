@@ -9,8 +9,12 @@
  *   `client_message_id`: `pending` (queued or on the wire), `failed` (an `error` for that id, or no
  *   answer in time). A stored message carrying the same `client_message_id` replaces it, whichever
  *   way it arrives (`message_sent`, `new_message` from another tab, a catch-up page).
+ * - Attachments move forward only (pending -> processing -> ready | rejected): an
+ *   `attachment_updated` push updates the message carrying it, and is remembered, so a copy of
+ *   that message arriving later (or a push that raced ahead of the message) never shows an
+ *   older state.
  */
-import type { Chat, ChatMember, Message } from '../api/types';
+import type { Attachment, Chat, ChatMember, Message, MessageAttachment } from '../api/types';
 
 export type OutgoingStatus = 'pending' | 'failed';
 
@@ -18,6 +22,8 @@ export interface Outgoing {
   client_message_id: string;
   chat_id: string;
   body: string;
+  /** Uploaded (completed) attachments it carries; their ids go out with every (re)send. */
+  attachments: MessageAttachment[];
   created_at: string;
   status: OutgoingStatus;
   /** Why it failed (the server's message), when it did. */
@@ -33,9 +39,53 @@ export interface ChatMessages {
   hasOlder: boolean;
   /** Whether the latest page has been fetched (before that, `items` holds only pushes). */
   loaded: boolean;
+  /** The latest `attachment_updated` per attachment id in this chat. */
+  attachmentUpdates: Record<string, MessageAttachment>;
 }
 
-export const EMPTY_CHAT_MESSAGES: ChatMessages = { items: [], outgoing: [], hasOlder: false, loaded: false };
+export const EMPTY_CHAT_MESSAGES: ChatMessages = { items: [], outgoing: [], hasOlder: false, loaded: false, attachmentUpdates: {} };
+
+const STATUS_RANK: Record<MessageAttachment['status'], number> = { pending: 0, processing: 1, ready: 2, rejected: 2 };
+
+/** Of two states of one attachment, the further along (the held one on a tie). */
+export function furtherAttachment(held: MessageAttachment, incoming: MessageAttachment): MessageAttachment {
+  return STATUS_RANK[incoming.status] > STATUS_RANK[held.status] ? incoming : held;
+}
+
+/** The part of an `Attachment` a message carries. */
+export function messageAttachment(a: Attachment | MessageAttachment): MessageAttachment {
+  return {
+    id: a.id,
+    filename: a.filename,
+    content_type: a.content_type,
+    size: a.size,
+    status: a.status,
+    width: a.width ?? null,
+    height: a.height ?? null,
+    has_thumbnail: a.has_thumbnail,
+  };
+}
+
+/**
+ * `message` with each attachment moved forward to the further of its own state and the one in
+ * `known` (by id). Returns `message` itself when nothing changes.
+ */
+export function withAttachmentStates<M extends { attachments?: MessageAttachment[] }>(
+  message: M,
+  known: Record<string, MessageAttachment> | ((id: string) => MessageAttachment | undefined),
+): M {
+  const list = message.attachments;
+  if (!list || list.length === 0) return message;
+  const lookup = typeof known === 'function' ? known : (id: string) => known[id];
+  let changed = false;
+  const next = list.map((a) => {
+    const other = lookup(a.id);
+    const pick = other ? furtherAttachment(a, other) : a;
+    if (pick !== a) changed = true;
+    return pick;
+  });
+  return changed ? { ...message, attachments: next } : message;
+}
 
 /** Of two copies of the same message, the more recent state: deleted beats not, a later edit beats an earlier one. */
 export function newerCopy(held: Message, incoming: Message): Message {
@@ -57,8 +107,12 @@ export function mergeMessages(items: Message[], incoming: Message[]): Message[] 
       bySeq.set(m.seq, m);
       changed = true;
     } else {
-      const pick = newerCopy(held, m);
-      if (pick !== held && !sameMessage(pick, held)) {
+      let pick = newerCopy(held, m);
+      if (pick !== held && sameMessage(pick, held)) pick = held;
+      // Whichever copy wins, its attachments take the further state of either copy.
+      const other = pick === held ? m : held;
+      pick = withAttachmentStates(pick, (id) => other.attachments?.find((a) => a.id === id));
+      if (pick !== held) {
         bySeq.set(m.seq, pick);
         changed = true;
       }
@@ -74,13 +128,50 @@ function sameMessage(a: Message, b: Message): boolean {
 
 /** Stored messages arrived: merge them and drop the outgoing ones they confirm. */
 export function receiveMessages(state: ChatMessages, incoming: Message[]): ChatMessages {
-  const items = mergeMessages(state.items, incoming);
+  const updates = state.attachmentUpdates;
+  const known = Object.keys(updates).length > 0 ? incoming.map((m) => withAttachmentStates(m, updates)) : incoming;
+  const items = mergeMessages(state.items, known);
   const confirmed = new Set(incoming.map((m) => m.client_message_id));
   const outgoing = state.outgoing.some((o) => confirmed.has(o.client_message_id))
     ? state.outgoing.filter((o) => !confirmed.has(o.client_message_id))
     : state.outgoing;
   if (items === state.items && outgoing === state.outgoing) return state;
   return { ...state, items, outgoing };
+}
+
+/**
+ * An `attachment_updated` push: the attachment inside the message carrying it (by `message_id`
+ * when the push names one, else by the attachment's id) and inside my outgoing messages moves
+ * forward; the update is remembered for copies that arrive later.
+ */
+export function applyAttachmentUpdate(state: ChatMessages, attachment: Attachment): ChatMessages {
+  const update = messageAttachment(attachment);
+  const held = state.attachmentUpdates[update.id];
+  const remembered = held ? furtherAttachment(held, update) : update;
+  const attachmentUpdates = remembered === held ? state.attachmentUpdates : { ...state.attachmentUpdates, [update.id]: remembered };
+  const table = { [update.id]: remembered };
+  const carries = (m: { attachments?: MessageAttachment[] }) => m.attachments?.some((a) => a.id === update.id) ?? false;
+
+  let items = state.items;
+  const index = attachment.message_id
+    ? items.findIndex((m) => m.id === attachment.message_id && carries(m))
+    : items.findIndex(carries);
+  const found = index >= 0 ? index : items.findIndex(carries);
+  if (found >= 0) {
+    const current = items[found] as Message;
+    const next = withAttachmentStates(current, table);
+    if (next !== current) {
+      items = [...items];
+      items[found] = next;
+    }
+  }
+  let outgoing = state.outgoing;
+  if (outgoing.some(carries)) {
+    const next = outgoing.map((o) => withAttachmentStates(o, table));
+    if (next.some((o, i) => o !== outgoing[i])) outgoing = next;
+  }
+  if (items === state.items && outgoing === state.outgoing && attachmentUpdates === state.attachmentUpdates) return state;
+  return { ...state, items, outgoing, attachmentUpdates };
 }
 
 export function addOutgoing(state: ChatMessages, message: Outgoing): ChatMessages {

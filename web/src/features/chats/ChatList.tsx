@@ -1,11 +1,12 @@
 /** My chats, most recently active first: last message, unread count, online dot for direct chats. */
-import type { Chat } from '../../api/types';
+import type { Chat, Message, MessageAttachment } from '../../api/types';
 import { useAuth } from '../../state/auth';
 import { useChats } from '../../state/chats';
 import { useConnection } from '../../state/connection';
 import { otherMember, sortChats } from '../../state/messages';
 import { ChatIcon } from '../../ui/icons';
 import { Spinner } from '../../ui/Spinner';
+import { isImage } from '../attachments/files';
 import { ChatAvatar } from './ChatAvatar';
 
 export function ChatList({ onFindPeople }: { onFindPeople: () => void }) {
@@ -108,7 +109,15 @@ function preview(chat: Chat, me: string): string {
   if (!m) return chat.kind === 'group' ? `${chat.members.length} members` : 'No messages yet';
   if (m.deleted) return 'Message deleted';
   const who = m.sender_id === me ? 'You: ' : chat.kind === 'group' ? `${firstName(chat, m.sender_id)}: ` : '';
-  return who + m.body.replace(/\s+/g, ' ');
+  return who + (m.body.trim() ? m.body.replace(/\s+/g, ' ') : attachmentsPreview((m as Message).attachments ?? []));
+}
+
+/** For a message with no text: "Photo", "report.pdf", "3 files". */
+function attachmentsPreview(list: MessageAttachment[]): string {
+  const [first] = list;
+  if (!first) return '';
+  if (list.length > 1) return list.every((a) => isImage(a.content_type)) ? `${list.length} photos` : `${list.length} files`;
+  return isImage(first.content_type) ? 'Photo' : first.filename;
 }
 
 function firstName(chat: Chat, userId: string): string {

@@ -1,8 +1,9 @@
 /**
  * The right pane: the open conversation, or a welcome when none is open. On a phone it replaces
- * the sidebar while a conversation is open, with a back button.
+ * the sidebar while a conversation is open, with a back button. Files can be attached with the
+ * paperclip, dropped anywhere on the conversation, or pasted into the message box.
  */
-import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent, type ReactNode, useEffect, useRef, useState } from 'react';
 
 import type { Chat } from '../../api/types';
 import { lastSeen } from '../../lib/time';
@@ -10,8 +11,13 @@ import { useAuth } from '../../state/auth';
 import { useChats } from '../../state/chats';
 import { useConnection } from '../../state/connection';
 import { otherMember } from '../../state/messages';
+import { trayBlocker, traySendable } from '../../state/uploadMachine';
+import { EMPTY_TRAY, useUploads } from '../../state/uploads';
 import { IconButton } from '../../ui/Button';
 import { BackIcon, ChatIcon, SendIcon } from '../../ui/icons';
+import { AttachmentTray } from '../attachments/AttachmentTray';
+import { ACCEPT } from '../attachments/files';
+import { PaperclipIcon } from '../attachments/icons';
 import { ChatAvatar } from './ChatAvatar';
 import { MessageList } from './MessageList';
 
@@ -65,7 +71,7 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
         : lastSeen(peer?.last_seen_at);
 
   return (
-    <>
+    <DropZone chatId={chat.id}>
       <header className="flex h-16 shrink-0 items-center gap-3 border-b border-line bg-surface px-3 md:px-5">
         <IconButton label="Back to chats" onClick={onBack} className="md:hidden">
           <BackIcon />
@@ -82,7 +88,57 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
       </header>
       <MessageList chat={chat} me={me} />
       <Composer chatId={chat.id} />
-    </>
+    </DropZone>
+  );
+}
+
+function hasFiles(event: DragEvent): boolean {
+  return Array.from(event.dataTransfer?.types ?? []).includes('Files');
+}
+
+/** The conversation, taking files dropped anywhere on it (with a visible target while dragging). */
+function DropZone({ chatId, children }: { chatId: string; children: ReactNode }) {
+  const add = useUploads((s) => s.add);
+  const [over, setOver] = useState(false);
+  const depth = useRef(0);
+  return (
+    <div
+      className="relative flex min-h-0 flex-1 flex-col"
+      onDragEnter={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        depth.current += 1;
+        setOver(true);
+      }}
+      onDragOver={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={(e) => {
+        if (!hasFiles(e)) return;
+        depth.current = Math.max(0, depth.current - 1);
+        if (depth.current === 0) setOver(false);
+      }}
+      onDrop={(e) => {
+        depth.current = 0;
+        setOver(false);
+        const files = Array.from(e.dataTransfer?.files ?? []);
+        if (files.length === 0) return;
+        e.preventDefault();
+        add(chatId, files);
+      }}
+    >
+      {children}
+      {over ? (
+        <div
+          aria-hidden="true"
+          className="pointer-events-none absolute inset-2 z-20 flex items-center justify-center rounded-3xl border-2 border-dashed border-accent bg-surface/85 text-lg font-semibold text-accent backdrop-blur-sm"
+        >
+          Drop files to attach
+        </div>
+      ) : null}
+    </div>
   );
 }
 
@@ -92,8 +148,15 @@ function Composer({ chatId }: { chatId: string }) {
   const [text, setText] = useState('');
   const send = useChats((s) => s.send);
   const sendTyping = useChats((s) => s.sendTyping);
+  const tray = useUploads((s) => s.byChat[chatId] ?? EMPTY_TRAY);
+  const addFiles = useUploads((s) => s.add);
+  const removeFile = useUploads((s) => s.remove);
+  const retryFile = useUploads((s) => s.retry);
+  const takeFiles = useUploads((s) => s.take);
   const lastTyping = useRef(0);
   const ref = useRef<HTMLTextAreaElement>(null);
+  const picker = useRef<HTMLInputElement>(null);
+  const canSend = (text.trim() !== '' || tray.length > 0) && traySendable(tray);
 
   function change(value: string) {
     setText(value);
@@ -109,8 +172,10 @@ function Composer({ chatId }: { chatId: string }) {
 
   function submit(event?: FormEvent) {
     event?.preventDefault();
-    if (!text.trim()) return;
-    send(chatId, text);
+    if (!canSend) return;
+    const attachments = takeFiles(chatId);
+    if (attachments === null) return;
+    send(chatId, text, attachments);
     setText('');
     if (lastTyping.current) sendTyping(chatId, false);
     lastTyping.current = 0;
@@ -124,6 +189,14 @@ function Composer({ chatId }: { chatId: string }) {
     }
   }
 
+  // Images (or files) on the clipboard are attached; text pastes as usual.
+  function onPaste(event: ClipboardEvent<HTMLTextAreaElement>) {
+    const files = Array.from(event.clipboardData.files);
+    if (files.length === 0) return;
+    if (!event.clipboardData.types.includes('text/plain')) event.preventDefault();
+    addFiles(chatId, files);
+  }
+
   // Grow with the text, up to the CSS max height.
   useEffect(() => {
     const el = ref.current;
@@ -134,7 +207,24 @@ function Composer({ chatId }: { chatId: string }) {
 
   return (
     <form className="shrink-0 border-t border-line bg-surface px-3 py-3 md:px-5" onSubmit={submit}>
+      <AttachmentTray uploads={tray} onRemove={(id) => removeFile(chatId, id)} onRetry={(id) => retryFile(chatId, id)} hint={trayBlocker(tray)} />
       <div className="flex items-end gap-2">
+        <input
+          ref={picker}
+          type="file"
+          multiple
+          accept={ACCEPT}
+          aria-label="Files to attach"
+          tabIndex={-1}
+          className="sr-only"
+          onChange={(e) => {
+            addFiles(chatId, Array.from(e.target.files ?? []));
+            e.target.value = '';
+          }}
+        />
+        <IconButton label="Attach files" onClick={() => picker.current?.click()} className="size-11">
+          <PaperclipIcon />
+        </IconButton>
         <label htmlFor="composer" className="sr-only">
           Message
         </label>
@@ -146,12 +236,13 @@ function Composer({ chatId }: { chatId: string }) {
           maxLength={4000}
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
+          onPaste={onPaste}
           placeholder="Write a message…"
           className="max-h-40 min-h-11 flex-1 resize-none rounded-2xl border border-line bg-surface-2 px-4 py-2.5 text-[15px] placeholder:text-ink-3 focus:border-accent focus:outline-none"
         />
         <button
           type="submit"
-          disabled={!text.trim()}
+          disabled={!canSend}
           aria-label="Send"
           className="inline-flex size-11 shrink-0 items-center justify-center rounded-full bg-accent text-accent-ink disabled:opacity-40"
         >

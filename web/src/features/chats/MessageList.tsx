@@ -9,6 +9,7 @@ import type { Chat, Message } from '../../api/types';
 import { useChats } from '../../state/chats';
 import { EMPTY_CHAT_MESSAGES, type Outgoing, seenUpTo } from '../../state/messages';
 import { Spinner } from '../../ui/Spinner';
+import { MessageAttachments } from '../attachments/MessageAttachments';
 
 export function MessageList({ chat, me }: { chat: Chat; me: string }) {
   const held = useChats((s) => s.messages[chat.id] ?? EMPTY_CHAT_MESSAGES);
@@ -270,7 +271,10 @@ function StoredBubble({
           ) : message.deleted ? (
             <p className="italic">This message was deleted</p>
           ) : (
-            <p className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">{message.body}</p>
+            <>
+              <MessageAttachments attachments={message.attachments ?? []} mine={mine} />
+              {message.body ? <p className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">{message.body}</p> : null}
+            </>
           )}
           <p className={`mt-0.5 text-right text-[11px] ${mine ? 'text-accent-ink/75' : 'text-ink-3'}`}>
             {message.edited_at && !message.deleted ? 'edited · ' : ''}
@@ -322,7 +326,8 @@ function OutgoingBubble({ chatId, item }: { chatId: string; item: Outgoing }) {
   return (
     <li data-pending={item.status} className="flex flex-col items-end">
       <div className={`${BUBBLE} ${MINE} ${failed ? 'opacity-80 ring-2 ring-danger' : 'opacity-75'}`}>
-        <p className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">{item.body}</p>
+        <MessageAttachments attachments={item.attachments} mine />
+        {item.body ? <p className="whitespace-pre-wrap break-words [overflow-wrap:anywhere]">{item.body}</p> : null}
         <p className="mt-0.5 text-right text-[11px] text-accent-ink/75">{failed ? 'Not sent' : 'Sending…'}</p>
       </div>
       {failed ? (

@@ -74,7 +74,7 @@ describe('upload state machine', () => {
   it('refuses a file before sending anything: too big, wrong type, too many', () => {
     expect(newUpload('u', { name: 'big.pdf', size: 26_214_401, type: 'application/pdf' })).toMatchObject({
       status: 'invalid',
-      error: expect.stringMatching(/^Too big \(25 MB\)/),
+      error: expect.stringMatching(/^Too big \(over 25 MB\)/),
     });
     expect(newUpload('u', { name: 'x.exe', size: 10, type: '' })).toMatchObject({ status: 'invalid', error: expect.stringMatching(/cannot be attached/) });
     expect(newUpload('u', PNG, 'too_many')).toMatchObject({ status: 'invalid', error: 'At most 10 files can go in one message.' });

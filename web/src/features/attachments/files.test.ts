@@ -28,6 +28,7 @@ describe('fileProblem', () => {
 
   it('says what is wrong in words', () => {
     expect(problemText('too_large', { size: 30 * 1024 * 1024 })).toBe('Too big (30 MB): files can be up to 25 MB.');
+    expect(problemText('too_large', { size: MAX_ATTACHMENT_BYTES + 1 })).toBe('Too big (over 25 MB): files can be up to 25 MB.');
     expect(problemText('type_not_allowed', { size: 1 })).toMatch(/cannot be attached/);
   });
 });

@@ -53,8 +53,11 @@ export function fileProblem(file: { size: number; type: string }): FileProblem |
 /** The sentence a person reads for a problem. */
 export function problemText(problem: FileProblem, file: { size: number }): string {
   switch (problem) {
-    case 'too_large':
-      return `Too big (${humanSize(file.size)}): files can be up to 25 MB.`;
+    case 'too_large': {
+      const size = humanSize(file.size);
+      // 25.0001 MB reads as "25 MB": say "over" rather than show the limit as the size.
+      return `Too big (${size === humanSize(MAX_ATTACHMENT_BYTES) ? 'over 25 MB' : size}): files can be up to 25 MB.`;
+    }
     case 'empty':
       return 'This file is empty.';
     case 'type_not_allowed':

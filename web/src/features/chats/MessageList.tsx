@@ -36,10 +36,26 @@ export function MessageList({ chat, me }: { chat: Chat; me: string }) {
     );
   }, [chat.id, held.hasOlder, loadOlder, loadingOlder]);
 
+  const outgoingCount = useRef(outgoing.length);
+
+  // The pane shrinks when files are added above the composer (or the keyboard opens): stay at the bottom if there.
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      if (atBottom.current) el.scrollTop = el.scrollHeight;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
   // After a render: keep the view where it was (older page added above), or at the bottom.
   useLayoutEffect(() => {
     const el = scroller.current;
     if (!el) return;
+    // Something I just sent shows at the bottom, wherever I had scrolled to.
+    if (outgoing.length > outgoingCount.current) atBottom.current = true;
+    outgoingCount.current = outgoing.length;
     if (restoreFromBottom.current !== null && !loadingOlder) {
       el.scrollTop = el.scrollHeight - restoreFromBottom.current;
       restoreFromBottom.current = null;

@@ -60,6 +60,27 @@ async function drop(page, specs) {
   await page.getByText('Drop files to attach').waitFor({ state: 'hidden' });
 }
 
+/**
+ * Pastes an image into the message box, as copying a picture and pressing Ctrl+V would.
+ * @param {Page} page @param {Buffer} png
+ */
+async function pasteImage(page, png) {
+  await page.getByRole('textbox', { name: 'Message', exact: true }).evaluate((box, base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const dt = new DataTransfer();
+    dt.items.add(new File([bytes], 'image.png', { type: 'image/png' }));
+    box.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, png.toString('base64'));
+}
+
+/** Opens the chat with `title` (when it is not open already). @param {Page} page @param {string} title */
+async function openChat(page, title) {
+  const heading = page.getByRole('main', { name: 'Conversation' }).getByRole('heading', { name: title });
+  if (await heading.isVisible()) return;
+  await page.getByRole('navigation', { name: 'Your chats' }).getByRole('button', { name: new RegExp(title) }).click();
+  await heading.waitFor();
+}
+
 /** Console errors other than the browser's own reports of connections. @param {Page} page */
 function problems(page) {
   return page.problems.filter((p) => !/WebSocket|net::/.test(p));
@@ -104,7 +125,7 @@ describe('attachments', () => {
     await mine.waitFor();
 
     // Bob: the chat arrives live; the thumbnail loads, sized from 600x400 before it loads.
-    await b.getByRole('navigation', { name: 'Your chats' }).getByRole('button', { name: new RegExp(alice.name) }).click();
+    await openChat(b, alice.name);
     const thumb = messages(b).locator('[data-seq] img[data-attachment-image="ready"]');
     await thumb.waitFor();
     await thumb.evaluate(
@@ -131,7 +152,7 @@ describe('attachments', () => {
     // The chat list says what it is.
     await b.getByRole('button', { name: 'Back to chats' }).click();
     await b.getByRole('navigation', { name: 'Your chats' }).getByText('Photo', { exact: true }).waitFor();
-    await b.getByRole('navigation', { name: 'Your chats' }).getByRole('button', { name: new RegExp(alice.name) }).click();
+    await openChat(b, alice.name);
 
     // Click: the full-size image over everything.
     await messages(b).getByRole('button', { name: 'Open gradient.png full size' }).click();
@@ -158,6 +179,7 @@ describe('attachments', () => {
     const box = a.getByRole('textbox', { name: 'Message', exact: true });
     await box.fill('The minutes');
     await box.press('Enter');
+    await openChat(b, alice.name);
     const chip = messages(b).locator('[data-seq]', { has: b.locator('p.whitespace-pre-wrap', { hasText: 'The minutes' }) }).getByRole('link', {
       name: 'Download minutes.txt, 2.3 KB',
     });
@@ -169,6 +191,22 @@ describe('attachments', () => {
     assert.match(download.headers()['content-disposition'] ?? '', /attachment/);
     assert.equal((await download.body()).length, text.length);
     await screenshot(b, 'attachments-file');
+  });
+
+  it('an image pasted into the message box goes with the text', async () => {
+    await pasteImage(a, gradientPng(200, 300));
+    await tray(a).getByRole('listitem').filter({ hasText: 'image.png' }).getByText('Ready to send').waitFor();
+    const box = a.getByRole('textbox', { name: 'Message', exact: true });
+    await box.fill('Pasted');
+    await box.press('Enter');
+    await openChat(b, alice.name);
+    const pasted = messages(b)
+      .locator('[data-seq]', { has: b.locator('p.whitespace-pre-wrap', { hasText: 'Pasted' }) })
+      .locator('img[data-attachment-image="ready"]');
+    await pasted.waitFor();
+    await b.waitForFunction((img) => img instanceof HTMLImageElement && img.complete && img.naturalWidth > 0, await pasted.elementHandle());
+    const box2 = await pasted.boundingBox();
+    assert.ok(box2 && Math.abs(box2.width / box2.height - 2 / 3) < 0.02, `keeps the 2:3 aspect (${box2?.width}x${box2?.height})`);
   });
 
   it('a type that is not allowed and a file over 25 MB are refused in the tray, and block sending', async () => {

@@ -5,6 +5,7 @@
 //! The poller stands in for Lambda's SQS event source mappings.
 
 pub mod http_api;
+pub mod mail_page;
 pub mod server;
 pub mod sqs_poller;
 pub mod ws_api;

@@ -62,6 +62,7 @@ pub fn router(ctx: Ctx, options: &Options) -> Router {
     let api_routes = Router::new()
         .route("/api", axum::routing::any(api))
         .route("/api/{*rest}", axum::routing::any(api))
+        .route("/_dev/mail", get(crate::mail_page::page))
         .with_state(ctx)
         .merge(ws_routes);
     match &options.web_dist {

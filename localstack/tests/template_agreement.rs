@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_yaml_ng::{Mapping, Value};
-use shared::routes::{HTTP_ROUTES, WS_ROUTES};
+use shared::routes::{HTTP_ROUTES, SQS_WORKERS, WS_ROUTES};
 
-/// Packages under functions/ that no route serves: invoked directly (migrate) or by an event
-/// source (queue workers, the scheduled sweeper). Each is still deployed.
+/// Packages under functions/ that no route or SQS worker (`SQS_WORKERS`) serves: invoked
+/// directly (migrate) or on a schedule (the sweeper). Each is still deployed.
 const UNROUTED: &[&str] = &["migrate", "ws-sweeper"];
 
 type RouteSet = BTreeSet<(String, String)>;
@@ -99,6 +99,7 @@ fn every_function_package_is_deployed_and_routed_or_known_to_need_no_route() {
         .into_iter()
         .chain(table_ws())
         .map(|(_, f)| f)
+        .chain(SQS_WORKERS.iter().map(|w| w.function.to_owned()))
         .collect();
     let mut problems = Vec::new();
     for p in packages.difference(&deployed) {
@@ -239,6 +240,64 @@ fn functions_that_push_get_both_the_endpoint_and_the_permission() {
              Policies: [!Ref WebSocketPushPolicy]; one that does not, neither"
         );
     }
+}
+
+#[test]
+fn every_sqs_worker_is_fed_by_a_queue_and_reports_partial_batch_failures() {
+    let t = template();
+    let functions = t.functions();
+    let mut problems = Vec::new();
+    for worker in SQS_WORKERS {
+        let Some((id, _)) = functions.iter().find(|(_, b)| *b == worker.function) else {
+            problems.push(format!("{}: not deployed", worker.function));
+            continue;
+        };
+        let events = &t.resources[id.as_str()]["Properties"]["Events"];
+        let sqs: Vec<&Value> = events
+            .as_mapping()
+            .into_iter()
+            .flat_map(|m| m.values())
+            .filter(|e| e["Type"].as_str() == Some("SQS"))
+            .collect();
+        if sqs.is_empty() {
+            problems.push(format!(
+                "{id}: {} needs an Events entry of Type SQS",
+                worker.function
+            ));
+        }
+        for event in sqs {
+            let reports = event["Properties"]["FunctionResponseTypes"]
+                .as_sequence()
+                .is_some_and(|s| {
+                    s.iter()
+                        .any(|v| v.as_str() == Some("ReportBatchItemFailures"))
+                });
+            if !reports {
+                problems.push(format!(
+                    "{id}: its SQS event needs FunctionResponseTypes: [ReportBatchItemFailures] \
+                     (the worker reports the records to retry)"
+                ));
+            }
+            let queue = intrinsic(&event["Properties"]["Queue"], "GetAtt").and_then(|v| match v {
+                Value::String(s) => s.split('.').next().map(str::to_owned),
+                Value::Sequence(parts) => parts.first().and_then(Value::as_str).map(str::to_owned),
+                _ => None,
+            });
+            let redriven = queue
+                .as_deref()
+                .and_then(|q| t.resources.get(q))
+                .is_some_and(|q| {
+                    !q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"].is_null()
+                });
+            if !redriven {
+                problems.push(format!(
+                    "{id}: its SQS event must name a queue of this template (!GetAtt <Queue>.Arn) \
+                     with a RedrivePolicy to a dead-letter queue"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// The reading of WebSocket routes, on a template small enough to see whole.

@@ -64,6 +64,9 @@ pub struct Config {
     pub email_from: Option<String>,
     /// `APP_URL`: where the SPA lives, for links in e-mails (default http://127.0.0.1:3000).
     pub app_url: String,
+    /// `API_URL`: where the REST API is reachable from a mail client, for unsubscribe links
+    /// (the HTTP API's URL in AWS; default `APP_URL`, which serves `/api` locally).
+    pub api_url: String,
     /// `EMAIL_DELAY_SECS`: how long a notification waits before it is sent, so that someone
     /// who comes back or reads in the meantime is not mailed (default 60, at most 900).
     pub email_delay: Duration,
@@ -128,6 +131,15 @@ impl Config {
                 reason: "SQS delays a message by at most 900 seconds".to_owned(),
             });
         }
+        let app_url = src
+            .get("APP_URL")
+            .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned())
+            .trim_end_matches('/')
+            .to_owned();
+        let api_url = src
+            .get("API_URL")
+            .map(|u| u.trim_end_matches('/').to_owned())
+            .unwrap_or_else(|| app_url.clone());
         Ok(Self {
             database_url: SecretString::from(database_url),
             db_pool_size: number(src, "DB_POOL_SIZE", 2)?,
@@ -152,11 +164,8 @@ impl Config {
             media_queue_url: src.get("MEDIA_QUEUE_URL"),
             email_queue_url: src.get("EMAIL_QUEUE_URL"),
             email_from: src.get("EMAIL_FROM"),
-            app_url: src
-                .get("APP_URL")
-                .unwrap_or_else(|| "http://127.0.0.1:3000".to_owned())
-                .trim_end_matches('/')
-                .to_owned(),
+            app_url,
+            api_url,
             email_delay: Duration::from_secs(email_delay),
             email_window: Duration::from_secs(number(src, "EMAIL_WINDOW_SECS", 600)?),
             email_previews: boolean(src, "EMAIL_PREVIEWS", true)?,

@@ -30,6 +30,8 @@ use crate::api;
         api::messages::edit_endpoint,
         api::messages::delete_endpoint,
         api::messages::mark_read_endpoint,
+        api::notifications::unsubscribe_endpoint,
+        api::notifications::unsubscribe_one_click_endpoint,
     ),
     modifiers(&BearerAuth),
 )]

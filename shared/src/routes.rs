@@ -44,6 +44,8 @@ http_routes! {
     MESSAGES_SEND: "messages-send", "POST" "/api/chats/{id}/messages" => api::messages::send_endpoint;
     MESSAGES_EDIT: "messages-edit", "PATCH" "/api/chats/{id}/messages/{message_id}" => api::messages::edit_endpoint;
     MESSAGES_DELETE: "messages-delete", "DELETE" "/api/chats/{id}/messages/{message_id}" => api::messages::delete_endpoint;
+    NOTIFICATIONS_UNSUBSCRIBE: "notifications-unsubscribe", "GET" "/api/notifications/unsubscribe" => api::notifications::unsubscribe_endpoint;
+    NOTIFICATIONS_UNSUBSCRIBE_ONE_CLICK: "notifications-unsubscribe-one-click", "POST" "/api/notifications/unsubscribe" => api::notifications::unsubscribe_one_click_endpoint;
     NOT_FOUND: "not-found", "ANY" "$default" => api::fallback::not_found_endpoint;
 }
 
@@ -81,8 +83,15 @@ pub struct SqsWorker {
     pub handler: SqsHandler,
 }
 
+/// The e-mail worker: notifications for offline members (docs/EMAIL.md).
+pub const EMAIL_WORKER: SqsWorker = SqsWorker {
+    function: "email-worker",
+    queue: |config| config.email_queue_url.as_deref(),
+    handler: api::notifications::email_worker,
+};
+
 /// Every SQS-triggered worker.
-pub const SQS_WORKERS: &[SqsWorker] = &[];
+pub const SQS_WORKERS: &[SqsWorker] = &[EMAIL_WORKER];
 
 /// The WebSocket route for a frame: its `action` when a route has that key, else `$default`
 /// (also for frames that are not JSON), as API Gateway's route selection does.

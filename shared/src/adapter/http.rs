@@ -170,6 +170,24 @@ impl HttpResponse {
         Self::json(StatusCode::CREATED, value)
     }
 
+    /// A small HTML page (for links people follow from e-mails); it loads nothing else.
+    pub fn html(status: StatusCode, page: String) -> Self {
+        Self {
+            status,
+            headers: vec![
+                (
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("text/html; charset=utf-8"),
+                ),
+                (
+                    HeaderName::from_static("content-security-policy"),
+                    HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'"),
+                ),
+            ],
+            body: Some(page),
+        }
+    }
+
     pub fn no_content() -> Self {
         Self {
             status: StatusCode::NO_CONTENT,

@@ -127,12 +127,19 @@ pub async fn send(
 
 /// Everything that follows a newly stored message, for REST and WebSocket sends alike:
 /// `new_message` to every member's connections (but `except`, the sending one, which gets
-/// `message_sent` instead).
+/// `message_sent` instead), then e-mail jobs for the members who are away.
 pub async fn announce_new(ctx: &Ctx, message: &Message, except: Option<&str>) {
     let event = ServerEvent::NewMessage {
         message: message.clone(),
     };
     realtime::to_chat(ctx, message.chat_id, except, &event).await;
+    crate::service::notifications::message_stored(
+        ctx,
+        message.chat_id,
+        message.sender_id,
+        message.seq,
+    )
+    .await;
 }
 
 /// `GET /api/chats/{id}/messages`: a page of history.

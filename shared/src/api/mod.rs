@@ -8,6 +8,7 @@ pub mod events;
 pub mod fallback;
 pub mod health;
 pub mod messages;
+pub mod notifications;
 pub mod users;
 pub mod ws;
 pub mod ws_ticket;

@@ -4,6 +4,7 @@
 pub mod chats;
 pub mod connections;
 pub mod messages;
+pub mod notifications;
 pub mod refresh_tokens;
 pub mod users;
 pub mod ws_tickets;

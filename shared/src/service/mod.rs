@@ -3,4 +3,5 @@
 pub mod accounts;
 pub mod chats;
 pub mod messages;
+pub mod notifications;
 pub mod realtime;

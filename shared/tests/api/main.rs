@@ -8,5 +8,6 @@ mod chats;
 mod contract;
 mod health;
 mod messages;
+mod notifications;
 mod tickets;
 mod users;

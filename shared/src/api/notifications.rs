@@ -1,0 +1,110 @@
+//! E-mail notifications: the e-mail worker (SQS) and `/api/notifications/unsubscribe`, the
+//! link and the one-click `List-Unsubscribe-Post` target of every notification mail.
+
+use anyhow::Context as _;
+use askama::Template;
+use aws_lambda_events::sqs::SqsMessage;
+use http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::IntoParams;
+
+use crate::adapter::http::{HttpRequest, HttpResponse};
+use crate::adapter::sqs::SqsFuture;
+use crate::ctx::Ctx;
+use crate::error::{ApiError, ErrorBody};
+use crate::service::notifications::{self, Job};
+
+/// The e-mail worker: one job from the e-mail queue (`service::notifications::deliver`). A job
+/// that does not parse fails, so it ends in the dead-letter queue for someone to look at.
+pub fn email_worker(ctx: Ctx, record: SqsMessage) -> SqsFuture {
+    Box::pin(async move {
+        let job: Job = serde_json::from_str(record.body.as_deref().unwrap_or_default())
+            .context("the e-mail job is not valid JSON")?;
+        let delivery = notifications::deliver(&ctx, &job).await?;
+        tracing::info!(user_id = %job.user_id.0, chat_id = %job.chat_id.0, seq = job.seq, delivery = ?delivery, "e-mail job done");
+        Ok(())
+    })
+}
+
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct UnsubscribeParams {
+    /// The signed token of the mail's unsubscribe link.
+    pub token: String,
+}
+
+#[derive(Template)]
+#[template(path = "unsubscribe.html")]
+struct Page<'a> {
+    title: &'a str,
+    message: &'a str,
+    code: Option<&'a str>,
+    app_url: &'a str,
+}
+
+/// Turns notifications off for the token's user and answers a small page; a bad token gets a
+/// page too (with its status and stable code), since a person clicked a link to get here.
+async fn unsubscribe_page(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
+    let result = match req.query::<UnsubscribeParams>() {
+        Ok(params) => notifications::unsubscribe(ctx, &params.token).await,
+        Err(_) => Err(ApiError::bad_request(
+            "invalid_unsubscribe_token",
+            "this unsubscribe link is incomplete",
+        )),
+    };
+    let (status, page) = match result {
+        Ok(user) => {
+            tracing::info!(user_id = %user.0, "e-mail notifications turned off by link");
+            (
+                StatusCode::OK,
+                Page {
+                    title: "E-mail notifications are off",
+                    message: "You will no longer get e-mails about messages you missed. You \
+                              can turn them back on in Messenger under Profile and settings.",
+                    code: None,
+                    app_url: &ctx.config.app_url,
+                },
+            )
+        }
+        Err(err) if err.is_server_error() => return Err(err),
+        Err(err) => {
+            tracing::info!(code = err.code(), "unsubscribe refused");
+            (
+                err.status(),
+                Page {
+                    title: "This link does not work",
+                    message: "It may have been cut short or changed. You can turn e-mail \
+                              notifications off in Messenger under Profile and settings.",
+                    code: Some(err.code()),
+                    app_url: &ctx.config.app_url,
+                },
+            )
+        }
+    };
+    let html = page.render().map_err(|e| ApiError::Internal(e.into()))?;
+    Ok(HttpResponse::html(status, html))
+}
+
+#[utoipa::path(get, path = "/api/notifications/unsubscribe", tag = "notifications",
+    params(UnsubscribeParams),
+    responses((status = 200, description = "notifications are off; a confirmation page", content_type = "text/html", body = String),
+              (status = 400, description = "`invalid_unsubscribe_token` (an HTML page naming the code)", content_type = "text/html", body = String),
+              (status = 500, body = ErrorBody)))]
+pub async fn unsubscribe_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    unsubscribe_page(&ctx, &req).await
+}
+
+/// RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to the
+/// link of the `List-Unsubscribe` header. The body is ignored; the token decides.
+#[utoipa::path(post, path = "/api/notifications/unsubscribe", tag = "notifications",
+    params(UnsubscribeParams),
+    request_body(content = String, content_type = "application/x-www-form-urlencoded", description = "`List-Unsubscribe=One-Click`"),
+    responses((status = 200, description = "notifications are off", content_type = "text/html", body = String),
+              (status = 400, description = "`invalid_unsubscribe_token`", content_type = "text/html", body = String),
+              (status = 500, body = ErrorBody)))]
+pub async fn unsubscribe_one_click_endpoint(
+    ctx: Ctx,
+    req: HttpRequest,
+) -> Result<HttpResponse, ApiError> {
+    unsubscribe_page(&ctx, &req).await
+}

@@ -89,6 +89,10 @@ pub async fn serve(
                 if let Err(e) = shared::service::realtime::sweep(&ctx).await {
                     tracing::warn!(error = %e, "sweep failed");
                 }
+                // The attachments-sweeper's schedule, folded into this timer locally.
+                if let Err(e) = shared::service::attachments::sweep_pending(&ctx).await {
+                    tracing::warn!(error = %e, "attachment sweep failed");
+                }
             }
         })
     });

@@ -11,6 +11,7 @@ pub mod ctx;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod media;
 pub mod openapi;
 pub mod push;
 pub mod repo;

@@ -44,6 +44,9 @@ http_routes! {
     MESSAGES_SEND: "messages-send", "POST" "/api/chats/{id}/messages" => api::messages::send_endpoint;
     MESSAGES_EDIT: "messages-edit", "PATCH" "/api/chats/{id}/messages/{message_id}" => api::messages::edit_endpoint;
     MESSAGES_DELETE: "messages-delete", "DELETE" "/api/chats/{id}/messages/{message_id}" => api::messages::delete_endpoint;
+    ATTACHMENTS_CREATE: "attachments-create", "POST" "/api/attachments" => api::attachments::create_endpoint;
+    ATTACHMENTS_COMPLETE: "attachments-complete", "POST" "/api/attachments/{id}/complete" => api::attachments::complete_endpoint;
+    ATTACHMENTS_GET: "attachments-get", "GET" "/api/attachments/{id}" => api::attachments::get_endpoint;
     NOTIFICATIONS_UNSUBSCRIBE: "notifications-unsubscribe", "GET" "/api/notifications/unsubscribe" => api::notifications::unsubscribe_endpoint;
     NOTIFICATIONS_UNSUBSCRIBE_ONE_CLICK: "notifications-unsubscribe-one-click", "POST" "/api/notifications/unsubscribe" => api::notifications::unsubscribe_one_click_endpoint;
     NOT_FOUND: "not-found", "ANY" "$default" => api::fallback::not_found_endpoint;
@@ -83,6 +86,13 @@ pub struct SqsWorker {
     pub handler: SqsHandler,
 }
 
+/// The media worker: checks completed uploads and makes thumbnails.
+pub const MEDIA_WORKER: SqsWorker = SqsWorker {
+    function: "media-worker",
+    queue: |config| config.media_queue_url.as_deref(),
+    handler: api::attachments::media_worker,
+};
+
 /// The e-mail worker: notifications for offline members (docs/EMAIL.md).
 pub const EMAIL_WORKER: SqsWorker = SqsWorker {
     function: "email-worker",
@@ -91,7 +101,7 @@ pub const EMAIL_WORKER: SqsWorker = SqsWorker {
 };
 
 /// Every SQS-triggered worker.
-pub const SQS_WORKERS: &[SqsWorker] = &[EMAIL_WORKER];
+pub const SQS_WORKERS: &[SqsWorker] = &[MEDIA_WORKER, EMAIL_WORKER];
 
 /// The WebSocket route for a frame: its `action` when a route has that key, else `$default`
 /// (also for frames that are not JSON), as API Gateway's route selection does.

@@ -17,7 +17,10 @@ pub struct SendMessageAction {
     pub action: String,
     pub chat_id: ChatId,
     pub client_message_id: Uuid,
+    /// May be empty when the message carries attachments.
+    #[serde(default)]
     pub body: String,
+    /// Up to 10 completed uploads of the sender in this chat.
     #[serde(default)]
     pub attachment_ids: Vec<Uuid>,
 }
@@ -76,6 +79,12 @@ pub enum ServerEvent {
         user_id: UserId,
         online: bool,
         last_seen_at: Option<DateTime<Utc>>,
+    },
+    /// The media worker finished with an attachment: `ready` (with its size and thumbnail, for
+    /// images) or `rejected`. To the chat's members once it is in a message, else to its
+    /// uploader.
+    AttachmentUpdated {
+        attachment: crate::api::attachments::Attachment,
     },
     /// A member's read marker moved.
     Read {

@@ -6,13 +6,14 @@ use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use crate::adapter::http::{HttpRequest, HttpResponse};
+use crate::api::attachments::MessageAttachment;
 use crate::api::events::ServerEvent;
 use crate::auth::AuthUser;
 use crate::ctx::Ctx;
 use crate::domain::{ChatId, MessageBody, MessageId, UserId};
 use crate::error::{ApiError, ErrorBody};
 use crate::repo::messages::MessageRow;
-use crate::service::messages::{self, SendOutcome};
+use crate::service::messages::{self, NewMessage, SendOutcome};
 use crate::service::realtime;
 
 /// A stored message.
@@ -29,6 +30,8 @@ pub struct Message {
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted: bool,
+    /// In the order they were sent; none for a deleted message.
+    pub attachments: Vec<MessageAttachment>,
 }
 
 impl From<MessageRow> for Message {
@@ -43,6 +46,7 @@ impl From<MessageRow> for Message {
             created_at: m.created_at,
             edited_at: m.edited_at,
             deleted: m.deleted_at.is_some(),
+            attachments: m.attachments.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -52,7 +56,10 @@ impl From<MessageRow> for Message {
 pub struct SendMessage {
     /// A UUID the client makes per message; sending it again returns the stored message.
     pub client_message_id: Uuid,
+    /// May be empty when the message carries attachments.
+    #[serde(default)]
     pub body: String,
+    /// Up to 10 completed uploads of the sender in this chat, in the order to show them.
     #[serde(default)]
     pub attachment_ids: Vec<Uuid>,
 }
@@ -96,17 +103,19 @@ pub struct ReadMarker {
     pub last_read_seq: i64,
 }
 
-/// Validates a send request into its parts; shared with the WebSocket `send_message`.
-pub fn parse_send(input: SendMessage) -> Result<(Uuid, MessageBody), ApiError> {
-    let body = MessageBody::parse(&input.body)?;
-    if !input.attachment_ids.is_empty() {
-        // No attachment can be named yet: every id is one the sender does not own.
-        return Err(ApiError::bad_request(
-            "unknown_attachment",
-            "attachment_ids name no attachment of yours in this chat",
-        ));
-    }
-    Ok((input.client_message_id, body))
+/// Validates a send request; shared with the WebSocket `send_message`. The body may be empty
+/// only when attachments come with it.
+pub fn parse_send(input: SendMessage) -> Result<NewMessage, ApiError> {
+    let body = if input.attachment_ids.is_empty() {
+        MessageBody::parse(&input.body)?
+    } else {
+        MessageBody::parse_or_empty(&input.body)?
+    };
+    Ok(NewMessage {
+        client_message_id: input.client_message_id,
+        body,
+        attachment_ids: input.attachment_ids,
+    })
 }
 
 /// `POST /api/chats/{id}/messages`: stores a message (201), or returns the original when the
@@ -117,8 +126,7 @@ pub async fn send(
     chat: ChatId,
     input: SendMessage,
 ) -> Result<SendOutcome, ApiError> {
-    let (client_message_id, body) = parse_send(input)?;
-    let outcome = messages::send(ctx, me, chat, client_message_id, body).await?;
+    let outcome = messages::send(ctx, me, chat, parse_send(input)?).await?;
     if outcome.created {
         announce_new(ctx, &outcome.message.clone().into(), None).await;
     }
@@ -225,9 +233,9 @@ pub async fn history_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse
 #[utoipa::path(post, path = "/api/chats/{id}/messages", tag = "messages", security(("bearer" = [])),
     params(("id" = String, Path, format = Uuid)), request_body = SendMessage,
     responses((status = 201, body = Message), (status = 200, description = "a retry: the original message", body = Message),
-              (status = 400, description = "`invalid_body`, `invalid_request`, `unknown_attachment`", body = ErrorBody),
+              (status = 400, description = "`invalid_body`, `invalid_request`, `too_many_attachments`, `unknown_attachment`, `attachment_not_uploaded`, `attachment_rejected`", body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 404, description = "`chat_not_found`", body = ErrorBody),
-              (status = 409, description = "`client_message_id_reused`", body = ErrorBody)))]
+              (status = 409, description = "`client_message_id_reused`, `attachment_already_sent`", body = ErrorBody)))]
 pub async fn send_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let me = req.auth(&ctx)?;
     let outcome = send(&ctx, me, chat_id(&req)?, req.json()?).await?;

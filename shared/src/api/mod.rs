@@ -2,6 +2,7 @@
 //! async handler (typed input in, typed output out, no transport code) and a small endpoint
 //! that the HTTP adapter calls: parse, authenticate, call the handler, pick the status.
 
+pub mod attachments;
 pub mod auth;
 pub mod chats;
 pub mod events;

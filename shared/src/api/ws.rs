@@ -32,12 +32,13 @@ pub async fn send_message(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
     let me = realtime::user_of_connection(&ctx, &req.connection_id).await?;
     let action: SendMessageAction = req.json()?;
     let chat = action.chat_id;
-    let (client_message_id, body) = parse_send(SendMessage {
-        client_message_id: action.client_message_id,
+    let client_message_id = action.client_message_id;
+    let new = parse_send(SendMessage {
+        client_message_id,
         body: action.body,
         attachment_ids: action.attachment_ids,
     })?;
-    let outcome = messages::send(&ctx, me, chat, client_message_id, body).await?;
+    let outcome = messages::send(&ctx, me, chat, new).await?;
     let message = Message::from(outcome.message);
     let ack = ServerEvent::MessageSent {
         client_message_id,

@@ -116,6 +116,14 @@ impl MessageBody {
         Ok(Self(body.to_owned()))
     }
 
+    /// As `parse`, but an empty (or blank) body is allowed: a message of attachments only.
+    pub fn parse_or_empty(raw: &str) -> Result<Self, ApiError> {
+        if raw.trim().is_empty() {
+            return Ok(Self(String::new()));
+        }
+        Self::parse(raw)
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

@@ -19,6 +19,8 @@ pub struct MessageRow {
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted_at: Option<DateTime<Utc>>,
+    /// Filled in by `service::attachments::fill`; empty straight from a query.
+    pub attachments: Vec<super::attachments::AttachmentRow>,
 }
 
 pub const COLUMNS: &str =
@@ -41,7 +43,22 @@ pub fn from_prefixed(row: &Row, prefix: &str) -> Result<MessageRow, tokio_postgr
         created_at: row.try_get(col("created_at").as_str())?,
         edited_at: row.try_get(col("edited_at").as_str())?,
         deleted_at: row.try_get(col("deleted_at").as_str())?,
+        attachments: Vec::new(),
     })
+}
+
+/// Whether the message is deleted (or gone).
+pub async fn is_deleted(db: &impl GenericClient, id: MessageId) -> Result<bool, ApiError> {
+    let row = db
+        .query_opt(
+            "SELECT deleted_at IS NOT NULL FROM messages WHERE id = $1",
+            &[&id.0],
+        )
+        .await?;
+    Ok(row
+        .map(|r| r.try_get::<_, bool>(0))
+        .transpose()?
+        .unwrap_or(true))
 }
 
 /// Why an insert did not happen.

@@ -1,6 +1,7 @@
 //! Repositories: the only place with SQL. Each takes any `GenericClient`, so callers can pass a
 //! pooled connection or a transaction.
 
+pub mod attachments;
 pub mod chats;
 pub mod connections;
 pub mod messages;

@@ -147,10 +147,21 @@ async fn details(
 
 async fn attach_members(
     db: &impl GenericClient,
-    rows: Vec<ChatRow>,
+    mut rows: Vec<ChatRow>,
 ) -> Result<Vec<ChatDetails>, ApiError> {
     if rows.is_empty() {
         return Ok(Vec::new());
+    }
+    // The last messages' attachments, one query for all chats (a preview of a message of
+    // attachments only names them).
+    let (slots, mut last): (Vec<usize>, Vec<_>) = rows
+        .iter_mut()
+        .enumerate()
+        .filter_map(|(i, c)| c.last_message.take().map(|m| (i, m)))
+        .unzip();
+    crate::service::attachments::fill(db, &mut last).await?;
+    for (i, message) in slots.into_iter().zip(last) {
+        rows[i].last_message = Some(message);
     }
     let ids: Vec<ChatId> = rows.iter().map(|c| c.id).collect();
     let mut by_chat: std::collections::HashMap<ChatId, Vec<MemberRow>> =

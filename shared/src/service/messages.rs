@@ -8,10 +8,20 @@ use crate::auth::AuthUser;
 use crate::ctx::Ctx;
 use crate::domain::{ChatId, MessageBody, MessageId};
 use crate::error::ApiError;
+use crate::repo::attachments as attachments_repo;
 use crate::repo::chats;
 use crate::repo::messages::{self, InsertError, MessageRow, PageQuery};
+use crate::service::attachments;
 use crate::service::chats::require_member;
 use crate::service::realtime;
+
+/// A validated send request.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub client_message_id: Uuid,
+    pub body: MessageBody,
+    pub attachment_ids: Vec<Uuid>,
+}
 
 /// What a send did.
 #[derive(Debug, Clone)]
@@ -33,32 +43,35 @@ fn reused_elsewhere() -> ApiError {
     )
 }
 
-/// Stores a message. The seq is taken under the chat's row lock inside the same transaction
-/// as the insert, so it is consecutive per chat and the message is stored before anyone is
-/// told. A repeated `client_message_id` returns the original message.
+/// Stores a message with its attachments. The seq is taken under the chat's row lock inside
+/// the same transaction as the insert, so it is consecutive per chat and the message is
+/// stored before anyone is told. A repeated `client_message_id` returns the original message.
 pub async fn send(
     ctx: &Ctx,
     me: AuthUser,
     chat: ChatId,
-    client_message_id: Uuid,
-    body: MessageBody,
+    new: NewMessage,
 ) -> Result<SendOutcome, ApiError> {
+    let client_message_id = new.client_message_id;
     let mut db = ctx.db.get().await?;
     let tx = db.transaction().await?;
     require_member(&tx, chat, me.id).await?;
     if let Some(existing) = messages::find_by_client_id(&tx, me.id, client_message_id).await? {
         return if existing.chat_id == chat {
             Ok(SendOutcome {
-                message: existing,
+                message: with_attachments(&tx, existing).await?,
                 created: false,
             })
         } else {
             Err(reused_elsewhere())
         };
     }
+    attachments::check_for_send(&tx, me, chat, &new.attachment_ids).await?;
     let seq = chats::next_seq(&tx, chat).await?;
-    match messages::insert(&tx, chat, seq, me.id, client_message_id, body.as_str()).await {
+    match messages::insert(&tx, chat, seq, me.id, client_message_id, new.body.as_str()).await {
         Ok(message) => {
+            attachments_repo::attach_to_message(&tx, message.id, &new.attachment_ids).await?;
+            let message = with_attachments(&tx, message).await?;
             tx.commit().await?;
             Ok(SendOutcome {
                 message,
@@ -75,12 +88,22 @@ pub async fn send(
                 return Err(reused_elsewhere());
             }
             Ok(SendOutcome {
-                message: existing,
+                message: with_attachments(&db, existing).await?,
                 created: false,
             })
         }
         Err(InsertError::Other(e)) => Err(e),
     }
+}
+
+async fn with_attachments(
+    db: &impl crate::repo::GenericClient,
+    message: MessageRow,
+) -> Result<MessageRow, ApiError> {
+    let mut one = [message];
+    attachments::fill(db, &mut one).await?;
+    let [message] = one;
+    Ok(message)
 }
 
 /// Checks and fills in paging parameters.
@@ -117,7 +140,9 @@ pub async fn history(
 ) -> Result<(Vec<MessageRow>, bool), ApiError> {
     let db = ctx.db.get().await?;
     require_member(&db, chat, me.id).await?;
-    messages::page(&db, chat, q).await
+    let (mut rows, has_more) = messages::page(&db, chat, q).await?;
+    attachments::fill(&db, &mut rows).await?;
+    Ok((rows, has_more))
 }
 
 /// Loads a message of the chat for change by its sender, locked until the transaction ends.
@@ -157,6 +182,7 @@ pub async fn edit(
         ));
     }
     let edited = messages::edit(&tx, id, body.as_str()).await?;
+    let edited = with_attachments(&tx, edited).await?;
     tx.commit().await?;
     Ok(edited)
 }

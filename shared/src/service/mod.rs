@@ -1,6 +1,7 @@
 //! Services: business rules and transactions, between handlers and repositories.
 
 pub mod accounts;
+pub mod attachments;
 pub mod chats;
 pub mod messages;
 pub mod notifications;

@@ -152,6 +152,16 @@ pub async fn to_chat_except_user(
     to_chat_where(ctx, chat, event, |t| t.user_id != user).await
 }
 
+/// Pushes to `user`'s connections, if `user` is a member of `chat`.
+pub async fn to_chat_user(
+    ctx: &Ctx,
+    chat: ChatId,
+    user: UserId,
+    event: &ServerEvent,
+) -> FanoutReport {
+    to_chat_where(ctx, chat, event, |t| t.user_id == user).await
+}
+
 async fn to_chat_where(
     ctx: &Ctx,
     chat: ChatId,

@@ -3,6 +3,7 @@
 
 mod access_tokens;
 mod adapter;
+mod attachments;
 mod auth;
 mod chats;
 mod contract;

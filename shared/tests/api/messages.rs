@@ -59,12 +59,20 @@ async fn message_input_is_validated() {
         json!({"client_message_id": "not-a-uuid", "body": "x"}),
         json!({"body": "x"}),
         json!({"client_message_id": uuid::Uuid::new_v4(), "body": 5}),
-        json!({"client_message_id": uuid::Uuid::new_v4()}),
     ] {
         app.send("POST", &path, Some(body), Some(t))
             .await
             .assert_error(400, "invalid_request");
     }
+    // No body is an empty body, allowed only with attachments.
+    app.send(
+        "POST",
+        &path,
+        Some(json!({"client_message_id": uuid::Uuid::new_v4()})),
+        Some(t),
+    )
+    .await
+    .assert_error(400, "invalid_body");
     app.send(
         "POST",
         &path,

@@ -4,6 +4,54 @@
  */
 
 export interface paths {
+    "/api/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["create_endpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attachments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_endpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/attachments/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["complete_endpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -287,6 +335,60 @@ export interface components {
         AddMember: {
             user_id: components["schemas"]["UserId"];
         };
+        /** @description An attachment as its chat's members see it. */
+        Attachment: {
+            id: components["schemas"]["AttachmentId"];
+            chat_id: components["schemas"]["ChatId"];
+            message_id?: null | components["schemas"]["MessageId"];
+            filename: string;
+            content_type: string;
+            /**
+             * Format: int64
+             * @description Bytes.
+             */
+            size: number;
+            status: components["schemas"]["AttachmentStatus"];
+            /**
+             * Format: int32
+             * @description Pixels, for images the worker has checked.
+             */
+            width?: number | null;
+            /** Format: int32 */
+            height?: number | null;
+            has_thumbnail: boolean;
+            /** Format: date-time */
+            created_at: string;
+        };
+        AttachmentDownload: {
+            attachment: components["schemas"]["Attachment"];
+            /** @description A presigned GET of the file (15 minutes); non-images download as files. */
+            download_url: string;
+            /** @description A presigned GET of the thumbnail (at most 320 pixels a side), for images. */
+            thumbnail_url?: string | null;
+        };
+        /**
+         * Format: uuid
+         * @description An attachment's id.
+         */
+        AttachmentId: string;
+        /**
+         * @description Where an attachment stands.
+         * @enum {string}
+         */
+        AttachmentStatus: "pending" | "processing" | "ready" | "rejected";
+        AttachmentUpload: {
+            attachment: components["schemas"]["Attachment"];
+            /** @description PUT the file's bytes here, with `upload_headers`. */
+            upload_url: string;
+            upload_headers: {
+                [key: string]: string;
+            };
+            /**
+             * Format: int64
+             * @description Seconds the URL works.
+             */
+            expires_in: number;
+        };
         /** @description A signed-in session: the user, a short-lived access token and a single-use refresh token. */
         AuthResponse: {
             user: components["schemas"]["Me"];
@@ -350,6 +452,21 @@ export interface components {
             /** @description Has a live connection now. */
             online: boolean;
         };
+        CreateAttachment: {
+            chat_id: components["schemas"]["ChatId"];
+            /** @description Path parts and control characters are removed; at most 200 characters. */
+            filename: string;
+            /**
+             * @description One of the allowed types: image/jpeg, image/png, image/gif, image/webp,
+             *     application/pdf, text/plain, application/zip, and Word, Excel and PowerPoint documents.
+             */
+            content_type: string;
+            /**
+             * Format: int64
+             * @description Bytes, 1..=26214400 (25 MB).
+             */
+            size: number;
+        };
         /** @description `{"kind":"direct","member_ids":[other]}` or `{"kind":"group","title":"...","member_ids":[...]}`. */
         CreateChat: {
             kind: components["schemas"]["ChatKind"];
@@ -410,6 +527,22 @@ export interface components {
             /** Format: date-time */
             edited_at?: string | null;
             deleted: boolean;
+            /** @description In the order they were sent; none for a deleted message. */
+            attachments: components["schemas"]["MessageAttachment"][];
+        };
+        /** @description An attachment inside a message. */
+        MessageAttachment: {
+            id: components["schemas"]["AttachmentId"];
+            filename: string;
+            content_type: string;
+            /** Format: int64 */
+            size: number;
+            status: components["schemas"]["AttachmentStatus"];
+            /** Format: int32 */
+            width?: number | null;
+            /** Format: int32 */
+            height?: number | null;
+            has_thumbnail: boolean;
         };
         /**
          * Format: uuid
@@ -451,7 +584,9 @@ export interface components {
              * @description A UUID the client makes per message; sending it again returns the stored message.
              */
             client_message_id: string;
-            body: string;
+            /** @description May be empty when the message carries attachments. */
+            body?: string;
+            /** @description Up to 10 completed uploads of the sender in this chat, in the order to show them. */
             attachment_ids?: string[];
         };
         TicketResponse: {
@@ -484,6 +619,177 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    create_endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateAttachment"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentUpload"];
+                };
+            };
+            /** @description `attachment_too_large`, `content_type_not_allowed`, `invalid_filename`, `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `chat_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `attachments_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttachmentDownload"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `attachment_not_found` (non-members; others' unsent ones; deleted messages') */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `attachment_rejected`, `attachment_not_uploaded` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `attachments_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    complete_endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description checked by the media worker next (`processing`), or already finished */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attachment"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `attachment_not_found` (also for anyone but the uploader) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `upload_incomplete`: no file, or not the declared size */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `attachments_unavailable` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     login_endpoint: {
         parameters: {
             query?: never;
@@ -968,7 +1274,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description `invalid_body`, `invalid_request`, `unknown_attachment` */
+            /** @description `invalid_body`, `invalid_request`, `too_many_attachments`, `unknown_attachment`, `attachment_not_uploaded`, `attachment_rejected` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -994,7 +1300,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `client_message_id_reused` */
+            /** @description `client_message_id_reused`, `attachment_already_sent` */
             409: {
                 headers: {
                     [name: string]: unknown;

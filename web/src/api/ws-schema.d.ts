@@ -7,6 +7,40 @@ export type paths = Record<string, never>;
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description An attachment as its chat's members see it. */
+        Attachment: {
+            id: components["schemas"]["AttachmentId"];
+            chat_id: components["schemas"]["ChatId"];
+            message_id?: null | components["schemas"]["MessageId"];
+            filename: string;
+            content_type: string;
+            /**
+             * Format: int64
+             * @description Bytes.
+             */
+            size: number;
+            status: components["schemas"]["AttachmentStatus"];
+            /**
+             * Format: int32
+             * @description Pixels, for images the worker has checked.
+             */
+            width?: number | null;
+            /** Format: int32 */
+            height?: number | null;
+            has_thumbnail: boolean;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * Format: uuid
+         * @description An attachment's id.
+         */
+        AttachmentId: string;
+        /**
+         * @description Where an attachment stands.
+         * @enum {string}
+         */
+        AttachmentStatus: "pending" | "processing" | "ready" | "rejected";
         /**
          * Format: uuid
          * @description A chat's id.
@@ -39,6 +73,22 @@ export interface components {
             /** Format: date-time */
             edited_at?: string | null;
             deleted: boolean;
+            /** @description In the order they were sent; none for a deleted message. */
+            attachments: components["schemas"]["MessageAttachment"][];
+        };
+        /** @description An attachment inside a message. */
+        MessageAttachment: {
+            id: components["schemas"]["AttachmentId"];
+            filename: string;
+            content_type: string;
+            /** Format: int64 */
+            size: number;
+            status: components["schemas"]["AttachmentStatus"];
+            /** Format: int32 */
+            width?: number | null;
+            /** Format: int32 */
+            height?: number | null;
+            has_thumbnail: boolean;
         };
         /**
          * Format: uuid
@@ -57,7 +107,9 @@ export interface components {
             chat_id: components["schemas"]["ChatId"];
             /** Format: uuid */
             client_message_id: string;
-            body: string;
+            /** @description May be empty when the message carries attachments. */
+            body?: string;
+            /** @description Up to 10 completed uploads of the sender in this chat. */
             attachment_ids?: string[];
         };
         /** @description Every event the server pushes, tagged by `type`. */
@@ -88,6 +140,10 @@ export interface components {
             last_seen_at?: string | null;
             /** @enum {string} */
             type: "presence";
+        } | {
+            attachment: components["schemas"]["Attachment"];
+            /** @enum {string} */
+            type: "attachment_updated";
         } | {
             chat_id: components["schemas"]["ChatId"];
             user_id: components["schemas"]["UserId"];

@@ -12,7 +12,7 @@ use shared::routes::{HTTP_ROUTES, SQS_WORKERS, WS_ROUTES};
 
 /// Packages under functions/ that no route or SQS worker (`SQS_WORKERS`) serves: invoked
 /// directly (migrate) or on a schedule (the sweeper). Each is still deployed.
-const UNROUTED: &[&str] = &["migrate", "ws-sweeper"];
+const UNROUTED: &[&str] = &["migrate", "ws-sweeper", "attachments-sweeper"];
 
 type RouteSet = BTreeSet<(String, String)>;
 

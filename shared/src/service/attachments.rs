@@ -29,6 +29,9 @@ pub const URL_TTL: Duration = Duration::from_secs(15 * 60);
 /// Uploads not completed within this long are removed.
 pub const PENDING_TTL: Duration = Duration::from_secs(24 * 3600);
 
+/// The tag of an upload the media worker has not accepted yet.
+const PENDING_TAG: &str = "pending=true";
+
 /// The media queue's job: check this attachment.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct MediaJob {
@@ -92,6 +95,9 @@ pub async fn presign_upload(
         .key(&key)
         .content_type(content_type.as_str())
         .content_length(size)
+        // Signed, so the upload carries it; the bucket's lifecycle rule expires what the
+        // worker never accepted (and the sweeper missed).
+        .tagging(PENDING_TAG)
         .presigned(presigning()?)
         .await
         .map_err(|e| ApiError::Internal(anyhow::anyhow!("presigning the upload: {e}")))?;
@@ -447,12 +453,16 @@ pub async fn process(ctx: &Ctx, id: AttachmentId) -> anyhow::Result<()> {
     };
     let verdict = match inspect(&row, &bytes) {
         Err(reason) => Verdict::Rejected { reason },
-        Ok(None) => Verdict::Ready {
-            thumbnail_key: None,
-            width: None,
-            height: None,
-        },
+        Ok(None) => {
+            untag(aws, bucket, &row.object_key).await?;
+            Verdict::Ready {
+                thumbnail_key: None,
+                width: None,
+                height: None,
+            }
+        }
         Ok(Some(thumb)) => {
+            untag(aws, bucket, &row.object_key).await?;
             let key = thumbnail_key(row.chat_id, row.id);
             // The same key every time: a redelivered job overwrites, never adds, a thumbnail.
             aws.s3
@@ -472,6 +482,18 @@ pub async fn process(ctx: &Ctx, id: AttachmentId) -> anyhow::Result<()> {
         }
     };
     record(ctx, &row, verdict).await
+}
+
+/// Accepted: the object loses its `pending` tag, so the lifecycle rule keeps it.
+async fn untag(aws: &Aws, bucket: &str, key: &str) -> anyhow::Result<()> {
+    aws.s3
+        .delete_object_tagging()
+        .bucket(bucket)
+        .key(key)
+        .send()
+        .await
+        .map_err(|e| anyhow::anyhow!("S3 DeleteObjectTagging: {e}"))?;
+    Ok(())
 }
 
 /// Checks the bytes; for an image returns its thumbnail.

@@ -53,7 +53,30 @@ async fn an_image_is_uploaded_checked_and_gets_a_thumbnail() {
     done.assert_status(202);
     assert_eq!(done.body["status"], "processing");
 
+    let tags = |app: &TestApp, key: String| {
+        let s3 = app.aws_clients().s3.clone();
+        let bucket = app.aws.as_ref().unwrap().bucket.clone();
+        async move {
+            let out = s3
+                .get_object_tagging()
+                .bucket(bucket)
+                .key(key)
+                .send()
+                .await
+                .unwrap();
+            out.tag_set()
+                .iter()
+                .map(|t| format!("{}={}", t.key(), t.value()))
+                .collect::<Vec<_>>()
+        }
+    };
+    // Until the worker accepts it, the bucket's lifecycle rule would expire it.
+    assert_eq!(
+        tags(&app, key.clone()).await,
+        vec!["pending=true".to_owned()]
+    );
     assert_eq!(app.run_media_worker().await, 1);
+    assert!(tags(&app, key.clone()).await.is_empty());
     let sent = app
         .send_with_attachments(&alice.access_token, &chat, "", &[&id])
         .await;

@@ -6,33 +6,20 @@
  */
 import { ApiError, networkError } from './errors';
 import { type ApiClient, unwrap } from './http';
-import type { Attachment, AttachmentDownload, CreateAttachment, PresignedUpload } from './types';
+import type { Attachment, AttachmentDownload, CreateAttachment, AttachmentUpload } from './types';
 
 export interface AttachmentsApi {
-  create(body: CreateAttachment): Promise<PresignedUpload>;
+  create(body: CreateAttachment): Promise<AttachmentUpload>;
   /** After the PUT: 202 with the attachment `processing`; 409 `upload_incomplete` when the object is missing or short. */
   complete(id: string): Promise<Attachment>;
   get(id: string): Promise<AttachmentDownload>;
 }
 
-// Interim: the attachment routes are not in docs/openapi.json yet, so the typed client does not
-// know them; this view of it takes any path until the generated types catch up.
-interface Answer {
-  data?: unknown;
-  error?: unknown;
-  response: Response;
-}
-interface LooseClient {
-  GET(path: string, init: { params: { path: Record<string, string> } }): Promise<Answer>;
-  POST(path: string, init: { params?: { path: Record<string, string> }; body?: unknown }): Promise<Answer>;
-}
-
 export function createAttachmentsApi(client: ApiClient): AttachmentsApi {
-  const loose = client as unknown as LooseClient;
   return {
-    create: async (body) => (await unwrap(loose.POST('/api/attachments', { body }))) as PresignedUpload,
-    complete: async (id) => (await unwrap(loose.POST('/api/attachments/{id}/complete', { params: { path: { id } } }))) as Attachment,
-    get: async (id) => (await unwrap(loose.GET('/api/attachments/{id}', { params: { path: { id } } }))) as AttachmentDownload,
+    create: (body) => unwrap(client.POST('/api/attachments', { body })),
+    complete: (id) => unwrap(client.POST('/api/attachments/{id}/complete', { params: { path: { id } } })),
+    get: (id) => unwrap(client.GET('/api/attachments/{id}', { params: { path: { id } } })),
   };
 }
 

@@ -13,7 +13,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["create_endpoint"];
+        post: operations["create_attachment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -27,7 +27,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["get_endpoint"];
+        get: operations["get_attachment"];
         put?: never;
         post?: never;
         delete?: never;
@@ -45,7 +45,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        post: operations["complete_endpoint"];
+        post: operations["complete_attachment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -619,7 +619,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    create_endpoint: {
+    create_attachment: {
         parameters: {
             query?: never;
             header?: never;
@@ -677,7 +677,7 @@ export interface operations {
             };
         };
     };
-    get_endpoint: {
+    get_attachment: {
         parameters: {
             query?: never;
             header?: never;
@@ -733,7 +733,7 @@ export interface operations {
             };
         };
     };
-    complete_endpoint: {
+    complete_attachment: {
         parameters: {
             query?: never;
             header?: never;

@@ -14,52 +14,23 @@ export type ErrorBody = Schemas['ErrorBody'];
 export type Chat = Schemas['Chat'];
 export type ChatMember = Schemas['ChatMember'];
 export type ChatKind = Schemas['ChatKind'];
-export type Message = Schemas['Message'] & { attachments?: MessageAttachment[] };
+export type Message = Schemas['Message'];
 export type MessagePage = Schemas['MessagePage'];
 export type CreateChat = Schemas['CreateChat'];
 export type TicketResponse = Schemas['TicketResponse'];
 
-// Interim, hand-written from the agreed contract of issue #5 until docs/openapi.json and
-// docs/websocket.json carry the attachment schemas (then these become generated names).
-export type AttachmentStatus = 'pending' | 'processing' | 'ready' | 'rejected';
+export type Attachment = Schemas['Attachment'];
+export type AttachmentStatus = Schemas['AttachmentStatus'];
 /** An attachment as a message carries it. */
-export interface MessageAttachment {
-  id: string;
-  filename: string;
-  content_type: string;
-  size: number;
-  status: AttachmentStatus;
-  width?: number | null;
-  height?: number | null;
-  has_thumbnail: boolean;
-}
-export interface Attachment extends MessageAttachment {
-  chat_id: string;
-  message_id?: string | null;
-  created_at: string;
-}
-export interface CreateAttachment {
-  chat_id: string;
-  filename: string;
-  content_type: string;
-  size: number;
-}
-export interface PresignedUpload {
-  attachment: Attachment;
-  upload_url: string;
-  upload_headers: Record<string, string>;
-  /** Seconds the upload URL stays valid. */
-  expires_in: number;
-}
-export interface AttachmentDownload {
-  attachment: Attachment;
-  download_url: string;
-  thumbnail_url?: string | null;
-}
+export type MessageAttachment = Schemas['MessageAttachment'];
+export type CreateAttachment = Schemas['CreateAttachment'];
+/** A presigned upload: PUT the bytes to `upload_url` with exactly `upload_headers`. */
+export type AttachmentUpload = Schemas['AttachmentUpload'];
+export type AttachmentDownload = Schemas['AttachmentDownload'];
 
 type WsSchemas = import('./ws-schema').components['schemas'];
 /** Every event the server pushes over the WebSocket, tagged by `type`. */
-export type ServerEvent = WsSchemas['ServerEvent'] | { type: 'attachment_updated'; attachment: Attachment };
+export type ServerEvent = WsSchemas['ServerEvent'];
 export type ServerEventOf<T extends ServerEvent['type']> = Extract<ServerEvent, { type: T }>;
 export type SendMessageAction = WsSchemas['SendMessageAction'] & { action: 'send_message' };
 export type TypingAction = WsSchemas['TypingAction'] & { action: 'typing' };

@@ -29,6 +29,7 @@ function msg(seq: number, over: Partial<Message> = {}): Message {
     created_at: new Date(Date.UTC(2026, 0, 1, 12, 0, seq)).toISOString(),
     edited_at: null,
     deleted: false,
+    attachments: [],
     ...over,
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { ApiError, networkError } from '../api/errors';
-import type { Attachment, PresignedUpload } from '../api/types';
+import type { Attachment, AttachmentUpload } from '../api/types';
 import {
   completed,
   EXPIRY_MARGIN_MS,
@@ -38,7 +38,7 @@ function attachment(status: Attachment['status'] = 'pending'): Attachment {
   };
 }
 
-const answer: PresignedUpload = {
+const answer: AttachmentUpload = {
   attachment: attachment(),
   upload_url: 'http://127.0.0.1:4566/bucket/key?sig',
   upload_headers: { 'Content-Type': 'image/png' },

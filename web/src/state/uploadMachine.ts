@@ -11,7 +11,7 @@
  * the server said the object is missing or short (`upload_incomplete`), which needs the PUT again.
  * Refusals that a retry cannot fix (too large, type, filename, no such chat) end in `invalid`.
  */
-import type { Attachment, PresignedUpload } from '../api/types';
+import type { Attachment, AttachmentUpload } from '../api/types';
 import { type FileProblem, fileProblem, problemText } from '../features/attachments/files';
 
 export type UploadStatus = 'invalid' | 'presigning' | 'uploading' | 'completing' | 'done' | 'failed';
@@ -52,7 +52,7 @@ export function newUpload(id: string, file: { name: string; size: number; type: 
   return base;
 }
 
-export function presigned(u: Upload, answer: PresignedUpload, now: number): Upload {
+export function presigned(u: Upload, answer: AttachmentUpload, now: number): Upload {
   if (u.status !== 'presigning') return u;
   return {
     ...u,

@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 
+import { chatIdFromPath } from '../../lib/chatLink';
 import { startRealtime, useChats } from '../../state/chats';
 import { ConnectionBanner } from '../chats/ConnectionBanner';
 import { ConversationPane } from '../chats/ConversationPane';
@@ -18,6 +19,13 @@ export function AppShell() {
   const [groupOpen, setGroupOpen] = useState(false);
 
   useEffect(() => {
+    // A link from a notification e-mail (`/chats/{id}`) opens that chat; the address then
+    // goes back to `/`, where the app lives.
+    const linked = chatIdFromPath(window.location.pathname);
+    if (linked) {
+      useChats.getState().openChat(linked);
+      window.history.replaceState(null, '', '/' + window.location.search);
+    }
     void useChats.getState().loadChats();
     return startRealtime();
   }, []);

@@ -303,7 +303,13 @@ pub async fn missed(
     with_limit.push(&previews);
     let previews = db
         .query(
-            &format!("SELECT s.display_name, m.body {MISSED} ORDER BY m.seq LIMIT $5"),
+            // A message of attachments only is previewed by its files' names.
+            &format!(
+                "SELECT s.display_name, CASE WHEN m.body <> '' THEN m.body ELSE coalesce(\
+                   (SELECT 'Sent ' || string_agg(a.filename, ', ' ORDER BY a.position) \
+                    FROM attachments a WHERE a.message_id = m.id), '') END \
+                 {MISSED} ORDER BY m.seq LIMIT $5"
+            ),
             &with_limit,
         )
         .await?

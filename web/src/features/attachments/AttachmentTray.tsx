@@ -6,7 +6,7 @@
 import { CloseIcon } from '../../ui/icons';
 import { progressOf, type Upload } from '../../state/uploadMachine';
 import { humanSize, isImage } from './files';
-import { FileIcon, ImageIcon } from './icons';
+import { FileIcon, ImageIcon } from '../../ui/icons';
 
 export function AttachmentTray({
   uploads,

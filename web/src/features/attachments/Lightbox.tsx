@@ -6,7 +6,7 @@ import { IconButton } from '../../ui/Button';
 import { CloseIcon } from '../../ui/icons';
 import { Spinner } from '../../ui/Spinner';
 import { humanSize } from './files';
-import { DownloadIcon } from './icons';
+import { DownloadIcon } from '../../ui/icons';
 import { useAttachmentUrls } from './useAttachmentUrls';
 
 export function Lightbox({ attachment: a, onClose }: { attachment: MessageAttachment; onClose: () => void }) {

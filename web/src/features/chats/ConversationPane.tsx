@@ -17,7 +17,7 @@ import { IconButton } from '../../ui/Button';
 import { BackIcon, ChatIcon, SendIcon } from '../../ui/icons';
 import { AttachmentTray } from '../attachments/AttachmentTray';
 import { ACCEPT } from '../attachments/files';
-import { PaperclipIcon } from '../attachments/icons';
+import { PaperclipIcon } from '../../ui/icons';
 import { ChatAvatar } from './ChatAvatar';
 import { MessageList } from './MessageList';
 

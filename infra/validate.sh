@@ -12,22 +12,8 @@ if [[ -x $venv/bin/sam ]]; then
 elif command -v sam >/dev/null 2>&1; then
     sam=sam
 else
-    command -v python3 >/dev/null || { echo "validate.sh: python3 is required" >&2; exit 1; }
     echo "==> installing the AWS SAM CLI into $venv (once)" >&2
-    rm -rf "$venv"
-    if ! python3 -m venv "$venv" 2>/dev/null; then
-        # Debian ships venv support separately.
-        if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-            DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >&2
-            rm -rf "$venv"
-            python3 -m venv "$venv"
-        else
-            echo "validate.sh: python3 cannot create a virtualenv; install python3-venv" >&2
-            exit 1
-        fi
-    fi
-    "$venv/bin/pip" install --quiet --disable-pip-version-check aws-sam-cli >&2
+    localstack/python-venv.sh "$venv" aws-sam-cli
     sam=$venv/bin/sam
 fi
 

@@ -12,20 +12,8 @@ die() { echo "emulator.sh: $*" >&2; exit 1; }
 
 install() {
     [[ -x $venv/bin/moto_server ]] && return
-    command -v python3 >/dev/null || die "python3 is required (apt-get install -y python3 python3-venv)"
     echo "==> installing the AWS API emulator (moto[server]) into ${venv#"$root"/} (once)" >&2
-    rm -rf "$venv"
-    if ! python3 -m venv "$venv" 2>/dev/null; then
-        if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-            DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >&2
-            rm -rf "$venv"
-            python3 -m venv "$venv"
-        else
-            die "python3 cannot create a virtualenv; install python3-venv"
-        fi
-    fi
-    "$venv/bin/pip" install --quiet --disable-pip-version-check 'moto[server]>=5.1,<6' >&2
+    "$root/localstack/python-venv.sh" "$venv" 'moto[server]>=5.1,<6'
 }
 
 cmd=${1:-}

@@ -42,14 +42,19 @@ fn not_found() -> ApiError {
     ApiError::not_found("attachment_not_found", "attachment not found")
 }
 
-/// The clients and the bucket, or 503 `attachments_unavailable` where none is configured.
+/// 503 `attachments_unavailable`: this deployment has no bucket or media queue.
+fn unavailable() -> ApiError {
+    ApiError::NotConfigured {
+        code: "attachments_unavailable",
+        message: "attachments are not available on this server".to_owned(),
+    }
+}
+
+/// The clients and the bucket, or `unavailable` where none is configured.
 fn storage(ctx: &Ctx) -> Result<(&Aws, &str), ApiError> {
     match (&ctx.aws, &ctx.config.attachments_bucket) {
         (Some(aws), Some(bucket)) => Ok((aws, bucket.as_str())),
-        _ => Err(ApiError::NotConfigured {
-            code: "attachments_unavailable",
-            message: "attachments are not available on this server".to_owned(),
-        }),
+        _ => Err(unavailable()),
     }
 }
 
@@ -167,10 +172,7 @@ pub async fn complete(
         .config
         .media_queue_url
         .as_deref()
-        .ok_or_else(|| ApiError::NotConfigured {
-            code: "attachments_unavailable",
-            message: "attachments are not available on this server".to_owned(),
-        })?;
+        .ok_or_else(unavailable)?;
     let row = own(&ctx.db.get().await?, me, id).await?;
     if matches!(
         row.status,

@@ -78,9 +78,9 @@ else
 fi
 
 echo "==> building the gateway and the migrate function"
-cargo build -q -p localstack -p migrate
+cargo build -q -p local-gateway -p migrate
 echo "==> applying migrations"
 target/debug/migrate
 echo "==> messenger running at http://127.0.0.1:$PORT  (API /api, WebSocket ws://127.0.0.1:$PORT/ws; Ctrl-C stops)"
 echo "    e-mail sent: http://127.0.0.1:$PORT/_dev/mail   AWS emulator: $AWS_ENDPOINT_URL"
-target/debug/gateway
+target/debug/local-gateway

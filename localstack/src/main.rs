@@ -1,4 +1,5 @@
-//! `gateway`: the local stand-in for API Gateway. Reads the same configuration as the
+//! `local-gateway`: the local stand-in for API Gateway (HTTP API, WebSocket API and its
+//! management API) and for Lambda's SQS event sources. Reads the same configuration as the
 //! functions, listens on 127.0.0.1:$PORT (3000) and serves until Ctrl-C.
 
 use anyhow::Context as _;
@@ -32,13 +33,13 @@ async fn main() -> anyhow::Result<()> {
             .context("SWEEP_INTERVAL_SECS must be a number of seconds")?,
         Err(_) => 60,
     };
-    let options = localstack::server::Options {
+    let options = local_gateway::server::Options {
         web_dist: Some(web_dist),
         sweep_every: Some(std::time::Duration::from_secs(sweep_secs.max(1))),
         poll_queues: true,
         ..Default::default()
     };
-    localstack::server::serve(listener, ctx, options, async {
+    local_gateway::server::serve(listener, ctx, options, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;

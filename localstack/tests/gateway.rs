@@ -16,7 +16,7 @@ async fn start(app: &TestApp) -> Running {
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let ctx = app.ctx.clone();
     tokio::spawn(async move {
-        localstack::server::serve(listener, ctx, Default::default(), async {
+        local_gateway::server::serve(listener, ctx, Default::default(), async {
             let _ = rx.await;
         })
         .await

@@ -82,7 +82,7 @@ impl TestApp {
             .expect("spawn_with_aws")
             .media_queue
             .clone();
-        localstack::sqs_poller::poll_once(
+        local_gateway::sqs_poller::poll_once(
             &self.ctx,
             &self.aws_clients().sqs,
             &shared::routes::MEDIA_WORKER,

@@ -161,12 +161,12 @@ pub async fn queue_depth(aws: &Aws, queue: &str) -> u64 {
     attrs.values().map(|v| v.parse::<u64>().unwrap_or(0)).sum()
 }
 
-pub use localstack::mail_page::SentMail;
+pub use local_gateway::mail_page::SentMail;
 
 /// The mail the emulator's SES accepted from `sender` (each test has a sender of its own;
 /// the emulator is shared, so never reset it).
 pub async fn sent_mail(endpoint: &str, sender: &str) -> Vec<SentMail> {
-    localstack::mail_page::fetch(endpoint)
+    local_gateway::mail_page::fetch(endpoint)
         .await
         .expect("read the emulator's sent mail")
         .into_iter()
@@ -181,7 +181,7 @@ pub async fn drain(ctx: &shared::Ctx, worker: &shared::routes::SqsWorker, queue:
     let aws = ctx.aws.as_ref().expect("spawn_with_aws");
     let mut handled = 0;
     while queue_depth(aws, queue).await > 0 {
-        handled += localstack::sqs_poller::poll_once(ctx, &aws.sqs, worker, queue)
+        handled += local_gateway::sqs_poller::poll_once(ctx, &aws.sqs, worker, queue)
             .await
             .expect("poll the queue");
     }

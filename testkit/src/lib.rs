@@ -252,7 +252,7 @@ impl TestApp {
                 HeaderValue::from_str(v).expect("header value"),
             );
         }
-        let incoming = localstack::http_api::Incoming {
+        let incoming = local_gateway::http_api::Incoming {
             method: method.to_owned(),
             path: path.to_owned(),
             raw_query: query.to_owned(),
@@ -260,7 +260,7 @@ impl TestApp {
             body: body.unwrap_or_default(),
             source_ip: "127.0.0.1".to_owned(),
         };
-        let out = localstack::http_api::invoke(&self.ctx, &incoming).await;
+        let out = local_gateway::http_api::invoke(&self.ctx, &incoming).await;
         let text = match out.body {
             Some(aws_lambda_events::encodings::Body::Text(t)) => t,
             Some(aws_lambda_events::encodings::Body::Binary(b)) => {

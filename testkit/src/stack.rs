@@ -19,7 +19,7 @@ pub struct TestStack {
     pub app: TestApp,
     /// `http://127.0.0.1:PORT`
     pub base: String,
-    pub registry: Arc<localstack::ws_api::Registry>,
+    pub registry: Arc<local_gateway::ws_api::Registry>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -32,17 +32,17 @@ impl std::ops::Deref for TestStack {
 
 impl TestStack {
     pub async fn spawn() -> Self {
-        Self::spawn_with(localstack::server::Options::default()).await
+        Self::spawn_with(local_gateway::server::Options::default()).await
     }
 
-    pub async fn spawn_with(options: localstack::server::Options) -> Self {
+    pub async fn spawn_with(options: local_gateway::server::Options) -> Self {
         Self::around(TestApp::spawn().await, options).await
     }
 
     /// A gateway over a `TestApp::spawn_with_aws` app that also polls the test's queues and
     /// runs their workers, as Lambda's event source mappings do.
     pub async fn spawn_with_aws(extra: &[(&'static str, String)]) -> Self {
-        let options = localstack::server::Options {
+        let options = local_gateway::server::Options {
             poll_queues: true,
             ..Default::default()
         };
@@ -50,7 +50,7 @@ impl TestStack {
     }
 
     /// Runs a gateway in front of `app`.
-    pub async fn around(mut app: TestApp, mut options: localstack::server::Options) -> Self {
+    pub async fn around(mut app: TestApp, mut options: local_gateway::server::Options) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -61,7 +61,7 @@ impl TestStack {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let ctx = app.ctx.clone();
         tokio::spawn(async move {
-            localstack::server::serve(listener, ctx, options, async {
+            local_gateway::server::serve(listener, ctx, options, async {
                 let _ = rx.await;
             })
             .await

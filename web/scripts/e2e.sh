@@ -32,7 +32,7 @@ if [[ "${1:-}" != "--inside" ]]; then
     echo "==> building the web app"
     npm run --silent build >/dev/null
     echo "==> building the gateway and migrate (${SECONDS}s)"
-    (cd "$root" && cargo build -q -p localstack -p migrate)
+    (cd "$root" && cargo build -q -p local-gateway -p migrate)
     echo "==> starting PostgreSQL, migrating, starting the gateway (${SECONDS}s)"
     rm -rf "$artifacts" && mkdir -p "$artifacts"
     exec "$root/localstack/with-test-services.sh" "$web/scripts/e2e.sh" --inside
@@ -57,7 +57,7 @@ eval "$("$root/localstack/emulator.sh" init "$AWS_ENDPOINT_URL")"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 PORT=$port WEB_DIST="$web/dist" APP_URL="http://127.0.0.1:$port" \
     WS_MANAGEMENT_ENDPOINT="http://127.0.0.1:$port" AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local \
-    "$root/target/debug/gateway" >"$artifacts/gateway.log" 2>&1 &
+    "$root/target/debug/local-gateway" >"$artifacts/gateway.log" 2>&1 &
 gateway=$!
 stop_gateway() {
     kill "$gateway" 2>/dev/null || true

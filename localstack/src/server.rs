@@ -30,7 +30,8 @@ pub struct Options {
     pub web_dist: Option<PathBuf>,
     /// API Gateway's WebSocket limits.
     pub ws_limits: ws_api::Limits,
-    /// Run the stale-connection sweeper this often (as the scheduled rule does in AWS).
+    /// Run every scheduled function of the function table this often (as their EventBridge
+    /// rules do in AWS).
     pub sweep_every: Option<Duration>,
     /// The open WebSocket connections (shared so tests can look).
     pub registry: Arc<ws_api::Registry>,
@@ -86,12 +87,10 @@ pub async fn serve(
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                if let Err(e) = shared::service::realtime::sweep(&ctx).await {
-                    tracing::warn!(error = %e, "sweep failed");
-                }
-                // The attachments-sweeper's schedule, folded into this timer locally.
-                if let Err(e) = shared::service::attachments::sweep_pending(&ctx).await {
-                    tracing::warn!(error = %e, "attachment sweep failed");
+                for job in shared::routes::SCHEDULED_JOBS {
+                    if let Err(e) = (job.job)(ctx.clone()).await {
+                        tracing::warn!(function = job.function, error = %e.detail(), "scheduled job failed");
+                    }
                 }
             }
         })

@@ -8,6 +8,7 @@ mod auth;
 mod chats;
 mod contract;
 mod health;
+mod layers;
 mod messages;
 mod notifications;
 mod tickets;

@@ -192,22 +192,17 @@ fn every_scheduled_function_runs_on_its_schedule_in_the_template() {
     let functions = t.functions();
     let mut problems = Vec::new();
     for job in SCHEDULED_JOBS {
-        let Some((id, _)) = functions.iter().find(|(_, b)| *b == job.function) else {
+        let Some((id, events)) = t.events_of(&functions, job.function, "Schedule") else {
             problems.push(format!("{}: not deployed", job.function));
             continue;
         };
-        let events = &t.resources[id.as_str()]["Properties"]["Events"];
-        let schedules: Vec<&Value> = events
-            .as_mapping()
-            .into_iter()
-            .flat_map(|m| m.values())
-            .filter(|e| e["Type"].as_str() == Some("Schedule"))
+        let on_schedule = events
+            .iter()
             .map(|e| &e["Properties"]["Schedule"])
-            .collect();
-        let on_schedule = schedules.iter().any(|s| match job.schedule {
-            Schedule::Expression(expr) => s.as_str() == Some(expr),
-            Schedule::Parameter(param) => ref_target(s) == Some(param),
-        });
+            .any(|s| match job.schedule {
+                Schedule::Expression(expr) => s.as_str() == Some(expr),
+                Schedule::Parameter(param) => ref_target(s) == Some(param),
+            });
         if !on_schedule {
             problems.push(format!(
                 "{id}: {} needs an Events entry of Type Schedule with Schedule {:?}",
@@ -336,17 +331,10 @@ fn every_sqs_worker_is_fed_by_a_queue_and_reports_partial_batch_failures() {
     let functions = t.functions();
     let mut problems = Vec::new();
     for worker in SQS_WORKERS {
-        let Some((id, _)) = functions.iter().find(|(_, b)| *b == worker.function) else {
+        let Some((id, sqs)) = t.events_of(&functions, worker.function, "SQS") else {
             problems.push(format!("{}: not deployed", worker.function));
             continue;
         };
-        let events = &t.resources[id.as_str()]["Properties"]["Events"];
-        let sqs: Vec<&Value> = events
-            .as_mapping()
-            .into_iter()
-            .flat_map(|m| m.values())
-            .filter(|e| e["Type"].as_str() == Some("SQS"))
-            .collect();
         if sqs.is_empty() {
             problems.push(format!(
                 "{id}: {} needs an Events entry of Type SQS",
@@ -431,6 +419,24 @@ impl Template {
         let root: Value = serde_yaml_ng::from_str(text).unwrap();
         let resources = root["Resources"].as_mapping().cloned().unwrap_or_default();
         Self { root, resources }
+    }
+
+    /// The logical id of the function deployed as `binary`, and its events of type `ty`.
+    fn events_of<'a>(
+        &'a self,
+        functions: &'a BTreeMap<String, String>,
+        binary: &str,
+        ty: &str,
+    ) -> Option<(&'a String, Vec<&'a Value>)> {
+        let (id, _) = functions.iter().find(|(_, b)| *b == binary)?;
+        let events = &self.resources[id.as_str()]["Properties"]["Events"];
+        let of_type = events
+            .as_mapping()
+            .into_iter()
+            .flat_map(|m| m.values())
+            .filter(|e| e["Type"].as_str() == Some(ty))
+            .collect();
+        Some((id, of_type))
     }
 
     fn of_type<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {

@@ -6,7 +6,7 @@ import { useConnection } from '../../state/connection';
 import { otherMember, sortChats } from '../../state/messages';
 import { ChatIcon } from '../../ui/icons';
 import { Spinner } from '../../ui/Spinner';
-import { isImage } from '../attachments/files';
+import { isImage } from '../../lib/files';
 import { ChatAvatar } from './ChatAvatar';
 
 export function ChatList({ onFindPeople }: { onFindPeople: () => void }) {

@@ -16,7 +16,7 @@ import { EMPTY_TRAY, useUploads } from '../../state/uploads';
 import { IconButton } from '../../ui/Button';
 import { BackIcon, ChatIcon, SendIcon } from '../../ui/icons';
 import { AttachmentTray } from '../attachments/AttachmentTray';
-import { ACCEPT } from '../attachments/files';
+import { ACCEPT } from '../../lib/files';
 import { PaperclipIcon } from '../../ui/icons';
 import { ChatAvatar } from './ChatAvatar';
 import { MessageList } from './MessageList';

@@ -104,6 +104,18 @@ describe('gap repair on an open socket', () => {
     expect(held()).toEqual(fromBob(1, 12).map((m) => m.seq));
   });
 
+  it('a chat answer arriving on an open socket, not only a catch-up, reveals a gap', async () => {
+    const { healOnChatAnswers } = await import('./catchUp');
+    const stop = healOnChatAnswers();
+    bobSends(false);
+    apiMock.chats.get.mockResolvedValue(chat({ last_seq: 11 }));
+    await useChatList.getState().fetchChat('c1');
+    await settle();
+    stop();
+    expect(afterQueries()).toEqual([10]);
+    expect(held()).toEqual(fromBob(1, 11).map((m) => m.seq));
+  });
+
   it('a failed gap fetch is tried again with backoff', async () => {
     vi.useFakeTimers();
     apiMock.chats.messages.mockRejectedValueOnce(networkError(new TypeError('Failed to fetch')));

@@ -82,6 +82,20 @@ function retryLater(chatId: string) {
   retries.set(chatId, { failures, timer });
 }
 
+/**
+ * Measures again whenever a chat's `last_seq` moves (any chat answer: the list, one chat, a
+ * created chat; or a stored message), so a gap shows up whatever told us about it. Returns the
+ * unsubscribe.
+ */
+export function healOnChatAnswers(): () => void {
+  return useChatList.subscribe((state, previous) => {
+    if (state.chats === previous.chats) return;
+    for (const id of Object.keys(useTimeline.getState().byChat)) {
+      if (state.chats[id]?.last_seq !== previous.chats[id]?.last_seq) void fillGaps(id);
+    }
+  });
+}
+
 /** Opens a chat's history: the latest page (once), then whatever pushes skipped. */
 export async function loadHistory(chatId: string): Promise<void> {
   await useTimeline.getState().ensureLoaded(chatId);

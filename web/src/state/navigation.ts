@@ -93,6 +93,15 @@ export function followAddress(to: Address = browserAddress()): () => void {
   };
 }
 
+/**
+ * The session ended: an address naming one of its chats goes back to `/`, so whoever signs in
+ * next here does not land on it. (Signed out, a `/chats/{id}` link is kept for after sign-in.)
+ */
+export function leaveChatAddress(): void {
+  if (typeof window === 'undefined' || !chatIdFromPath(window.location.pathname)) return;
+  window.history.replaceState(null, '', '/' + window.location.search);
+}
+
 export function browserAddress(): Address {
   return {
     path: () => window.location.pathname,

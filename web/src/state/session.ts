@@ -4,9 +4,9 @@
  * when the session ends (nothing of one account may leak into the next one signed in here).
  */
 import { attachmentUrls } from './attachmentUrls';
-import { resetCatchUp } from './catchUp';
+import { healOnChatAnswers, resetCatchUp } from './catchUp';
 import { useChatList } from './chatList';
-import { type Address, followAddress, useNavigation } from './navigation';
+import { type Address, followAddress, leaveChatAddress, useNavigation } from './navigation';
 import { useOutbox } from './outbox';
 import type { OutboxStorage } from './outboxStorage';
 import { usePresence } from './presence';
@@ -26,9 +26,11 @@ export interface SessionDeps {
 export function startSession(userId: string, deps: SessionDeps = {}): () => void {
   void useOutbox.getState().restore(userId, deps.storage);
   void useChatList.getState().loadChats();
+  const stopHealing = healOnChatAnswers();
   const stopAddress = followAddress(deps.address);
   const stop = startRealtime(deps.connect);
   return () => {
+    stopHealing();
     stopAddress();
     stop();
   };
@@ -45,6 +47,7 @@ export function endSession(): void {
   useChatList.getState().reset();
   usePresence.getState().reset();
   useNavigation.setState({ openChatId: null, notice: null });
+  leaveChatAddress();
   useUploads.getState().reset();
   attachmentUrls.clear();
 }

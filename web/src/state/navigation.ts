@@ -23,7 +23,7 @@ export interface Address {
   onPop(listener: () => void): () => void;
 }
 
-export const UNKNOWN_CHAT_NOTICE = 'That chat could not be found. It may have been removed, or the link is not for this account.';
+export const UNKNOWN_CHAT_NOTICE = 'That chat could not be found.';
 
 interface NavigationState {
   openChatId: string | null;

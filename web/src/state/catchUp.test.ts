@@ -116,6 +116,16 @@ describe('gap repair on an open socket', () => {
     expect(held()).toEqual(fromBob(1, 11).map((m) => m.seq));
   });
 
+  it('a chat opened while offline loads its history after the next connect', async () => {
+    socket.drop();
+    apiMock.chats.messages.mockRejectedValueOnce(networkError(new TypeError('Failed to fetch')));
+    await expect(loadHistory('c2')).rejects.toThrow();
+    apiMock.chats.messages.mockResolvedValue(page([msg(1, { chat_id: 'c2' })]));
+    socket.open();
+    await settle();
+    expect(useTimeline.getState().byChat.c2).toMatchObject({ loaded: true, items: [{ seq: 1 }] });
+  });
+
   it('a failed gap fetch is tried again with backoff', async () => {
     vi.useFakeTimers();
     apiMock.chats.messages.mockRejectedValueOnce(networkError(new TypeError('Failed to fetch')));

@@ -9,7 +9,8 @@
  *   One fetch in flight per chat: a gap found meanwhile is picked up by the same loop, which
  *   re-measures after every page. A failed fetch is tried again with backoff.
  * - Catch-up (`catchUp`, after every (re)connect): the chat list, then the gaps of every chat
- *   held, then what waited to be sent, then every read marker the server has not confirmed.
+ *   held (and the history of a chat opened while it could not load), then what waited to be
+ *   sent, then every read marker the server has not confirmed.
  */
 import { api } from '../api';
 import { useChatList } from './chatList';
@@ -105,7 +106,9 @@ export async function loadHistory(chatId: string): Promise<void> {
 /** After every (re)connect. */
 export async function catchUp(): Promise<void> {
   await useChatList.getState().loadChats();
-  await Promise.allSettled(Object.keys(useTimeline.getState().byChat).map((id) => fillGaps(id)));
+  const timeline = useTimeline.getState();
+  // A chat opened while offline gets its history now; every other chat held, its gaps.
+  await Promise.allSettled([...timeline.wanted().map((id) => loadHistory(id)), ...Object.keys(timeline.byChat).map((id) => fillGaps(id))]);
   // Whatever I wrote while away goes out now (the server de-duplicates by client_message_id).
   useOutbox.getState().flush();
   useReceipts.getState().resendUnconfirmed();

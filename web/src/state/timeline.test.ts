@@ -33,6 +33,15 @@ describe('the timeline', () => {
     expect(useTimeline.getState().byChat.c1?.hasOlder).toBe(false);
   });
 
+  it('a chat opened while its history could not load is wanted until it loads', async () => {
+    apiMock.chats.messages.mockRejectedValueOnce(new TypeError('Failed to fetch')).mockResolvedValueOnce(page(fromBob(1, 2)));
+    await expect(useTimeline.getState().ensureLoaded('c1')).rejects.toThrow();
+    expect(useTimeline.getState().wanted()).toEqual(['c1']);
+    await useTimeline.getState().ensureLoaded('c1');
+    expect(useTimeline.getState().wanted()).toEqual([]);
+    expect(seqs()).toEqual([1, 2]);
+  });
+
   it('whatever arrives confirms my outgoing copy and moves the preview', () => {
     useOutbox.getState().send('c1', 'mine');
     const id = useOutbox.getState().byChat.c1![0]!.client_message_id;

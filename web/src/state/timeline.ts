@@ -21,6 +21,8 @@ interface TimelineState {
   accept(chatId: string, messages: Message[]): void;
   /** Loads the latest page unless it is loaded (or loading). */
   ensureLoaded(chatId: string): Promise<void>;
+  /** Chats whose latest page was asked for and has not arrived (it failed: offline). */
+  wanted(): string[];
   loadOlder(chatId: string): Promise<void>;
   edit(chatId: string, messageId: string, body: string): Promise<void>;
   remove(chatId: string, messageId: string): Promise<void>;
@@ -29,6 +31,7 @@ interface TimelineState {
 }
 
 const loading = new Map<string, Promise<void>>();
+const asked = new Set<string>();
 
 export const useTimeline = create<TimelineState>()((set, get) => {
   function put(chatId: string, change: (m: ChatMessages) => ChatMessages) {
@@ -56,6 +59,7 @@ export const useTimeline = create<TimelineState>()((set, get) => {
 
     ensureLoaded(chatId) {
       if (get().byChat[chatId]?.loaded) return Promise.resolve();
+      asked.add(chatId);
       const pending = loading.get(chatId);
       if (pending) return pending;
       const request = api.chats
@@ -68,6 +72,8 @@ export const useTimeline = create<TimelineState>()((set, get) => {
       loading.set(chatId, request);
       return request;
     },
+
+    wanted: () => [...asked].filter((id) => !get().byChat[id]?.loaded && !loading.has(id)),
 
     async loadOlder(chatId) {
       const held = get().byChat[chatId] ?? EMPTY_CHAT_MESSAGES;
@@ -95,6 +101,7 @@ export const useTimeline = create<TimelineState>()((set, get) => {
 
     reset() {
       loading.clear();
+      asked.clear();
       set({ byChat: {} });
     },
   };

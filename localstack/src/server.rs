@@ -20,6 +20,9 @@ use tower_http::services::{ServeDir, ServeFile};
 use crate::http_api::{Incoming, invoke};
 use crate::ws_api;
 
+/// How often the gateway deletes the outbox rows its functions finished announcing.
+const OUTBOX_FLUSH_EVERY: Duration = Duration::from_millis(20);
+
 /// API Gateway refuses payloads over 10 MB itself; the functions apply their own, smaller limit.
 pub const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 
@@ -30,9 +33,9 @@ pub struct Options {
     pub web_dist: Option<PathBuf>,
     /// API Gateway's WebSocket limits.
     pub ws_limits: ws_api::Limits,
-    /// Run every scheduled function of the function table this often (as their EventBridge
-    /// rules do in AWS).
-    pub sweep_every: Option<Duration>,
+    /// Run every scheduled function of the function table on its local interval (as their
+    /// EventBridge rules do in AWS).
+    pub run_schedules: bool,
     /// The open WebSocket connections (shared so tests can look).
     pub registry: Arc<ws_api::Registry>,
     /// Poll the configured SQS queues and run their workers (Lambda's event source mappings).
@@ -80,21 +83,34 @@ pub async fn serve(
     options: Options,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let sweeper = options.sweep_every.map(|every| {
-        let ctx = ctx.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
-            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-            loop {
-                tick.tick().await;
-                for job in shared::routes::SCHEDULED_JOBS {
+    let mut background: Vec<tokio::task::JoinHandle<()>> = Vec::new();
+    if options.run_schedules {
+        for job in shared::routes::SCHEDULED_JOBS {
+            let ctx = ctx.clone();
+            background.push(tokio::spawn(async move {
+                let mut tick = tokio::time::interval(job.local_every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
                     if let Err(e) = (job.job)(ctx.clone()).await {
                         tracing::warn!(function = job.function, error = %e.detail(), "scheduled job failed");
                     }
                 }
+            }));
+        }
+    }
+    // Announcements done are marked in batches (service::outbox).
+    background.push(tokio::spawn({
+        let ctx = ctx.clone();
+        async move {
+            let mut tick = tokio::time::interval(OUTBOX_FLUSH_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                shared::service::outbox::flush(&ctx).await;
             }
-        })
-    });
+        }
+    }));
     let pollers = if options.poll_queues {
         crate::sqs_poller::spawn_all(&ctx)
     } else {
@@ -106,11 +122,8 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await;
-    if let Some(s) = sweeper {
-        s.abort();
-    }
-    for p in pollers {
-        p.abort();
+    for task in background.into_iter().chain(pollers) {
+        task.abort();
     }
     result
 }

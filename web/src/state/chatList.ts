@@ -6,7 +6,8 @@
  */
 import { create } from 'zustand';
 
-import { api, ApiError } from '../api';
+import { api } from '../api';
+import { errorCode } from '../api/errors';
 import type { Chat, Message, PublicUser } from '../api/types';
 import { myId } from './me';
 import { chatAfterMessage } from './messages';
@@ -111,7 +112,7 @@ export const useChatList = create<ChatListState>()((set, get) => {
           return chat;
         },
         (error: unknown) => {
-          if (error instanceof ApiError && error.status === 404) return null;
+          if (errorCode(error) === 'chat_not_found') return null;
           throw error;
         },
       );

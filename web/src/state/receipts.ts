@@ -13,7 +13,8 @@
  */
 import { create } from 'zustand';
 
-import { api, ApiError } from '../api';
+import { api } from '../api';
+import { errorCode, isServerTrouble } from '../api/errors';
 import type { Chat, ServerEventOf } from '../api/types';
 import { backoffDelay } from './connection';
 
@@ -99,8 +100,10 @@ export const useReceipts = create<ReceiptsState>()((set, get) => {
       putMarker(chatId, { read: Math.max(m.read, stored.last_read_seq), confirmed: Math.max(m.confirmed, stored.last_read_seq, seq) });
     } catch (error) {
       if (started !== generation) return;
-      // A refusal (left the chat, bad seq) will not change by retrying; anything else might.
-      if (error instanceof ApiError && [400, 403, 404].includes(error.status)) {
+      // The API's refusal (left the chat, bad seq) will not change by retrying; anything else
+      // (no answer, the server's trouble, a proxy's answer) might.
+      const code = errorCode(error);
+      if (code !== null && !isServerTrouble(code)) {
         const m = marker(chatId);
         putMarker(chatId, { ...m, confirmed: Math.max(m.confirmed, seq) });
       } else {

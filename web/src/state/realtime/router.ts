@@ -24,7 +24,7 @@ export function routeEvent(event: ServerEvent): void {
       break;
     case 'error':
       // Errors without a client_message_id concern a frame that carried none (typing, mark_read).
-      if (event.client_message_id) useOutbox.getState().refused(event.client_message_id, event.message);
+      if (event.client_message_id) useOutbox.getState().refused(event.client_message_id, event.code, event.message);
       break;
     case 'typing':
       if (event.is_typing) useTyping.getState().started(event.chat_id, event.user_id);

@@ -29,6 +29,8 @@ interface ChatListState {
   ingest(chats: Chat[]): void;
   /** A stored message moves the preview (false when the chat is not in the list). */
   applyMessage(message: Message): boolean;
+  /** Messages from others in the chat became deleted (their seqs): the unread baseline notes those it counted. */
+  deletedSeen(chatId: string, seqs: number[]): void;
   /** The direct chat with `user`: the one I have, or a new one. */
   directChatWith(user: PublicUser): Promise<Chat>;
   createGroup(title: string, members: PublicUser[]): Promise<Chat>;
@@ -129,6 +131,15 @@ export const useChatList = create<ChatListState>()((set, get) => {
       const next = chatAfterMessage(chat, message);
       if (next !== chat) set((s) => ({ chats: { ...s.chats, [chat.id]: next } }));
       return true;
+    },
+
+    deletedSeen(chatId, seqs) {
+      const held = get().baselines[chatId];
+      if (!held) return;
+      const counted = seqs.filter((seq) => seq > held.readSeq && seq <= held.atSeq && !held.deleted?.includes(seq));
+      if (counted.length === 0) return;
+      const baseline = { ...held, deleted: [...(held.deleted ?? []), ...counted] };
+      set((s) => ({ baselines: { ...s.baselines, [chatId]: baseline } }));
     },
 
     async directChatWith(user) {

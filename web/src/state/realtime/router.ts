@@ -14,6 +14,7 @@ import { usePresence } from '../presence';
 import { useReceipts } from '../receipts';
 import { useTimeline } from '../timeline';
 import { useTyping } from '../typing';
+import { readCounted } from '../unread';
 
 export function routeEvent(event: ServerEvent): void {
   switch (event.type) {
@@ -35,7 +36,8 @@ export function routeEvent(event: ServerEvent): void {
       if (!event.online) useTyping.getState().goneOffline(event.user_id);
       break;
     case 'read':
-      useReceipts.getState().applyRead(event);
+      if (event.user_id === myId()) myRead(event.chat_id, event.seq);
+      else useReceipts.getState().applyRead(event);
       break;
     case 'attachment_updated':
       useTimeline.getState().applyAttachment(event.attachment);
@@ -48,7 +50,8 @@ export function routeEvent(event: ServerEvent): void {
 
 function storedMessage(message: Message) {
   const chatId = message.chat_id;
-  useTimeline.getState().accept(chatId, [message]);
+  // Pushed as it happened: a deletion in it is news (see unread.ts).
+  useTimeline.getState().accept(chatId, [message], true);
   if (message.sender_id !== myId()) useTyping.getState().stopped(chatId, message.sender_id);
   if (useChatList.getState().chats[chatId]) {
     void fillGaps(chatId);
@@ -59,4 +62,18 @@ function storedMessage(message: Message) {
     .fetchChat(chatId)
     .then((chat) => (chat ? fillGaps(chatId) : undefined))
     .catch(() => undefined);
+}
+
+/**
+ * My marker moved on the server (I read in another tab or on another device). The unread count
+ * falls by the messages held between the markers; where they were never held here (the chat was
+ * not opened on this page) only the server can say how many are left, so it is asked.
+ */
+function myRead(chatId: string, seq: number) {
+  useReceipts.getState().readElsewhere(chatId, seq);
+  const mine = useReceipts.getState().mine[chatId];
+  const marker = Math.max(mine?.read ?? 0, mine?.confirmed ?? 0);
+  const baseline = useChatList.getState().baselines[chatId];
+  const items = useTimeline.getState().byChat[chatId]?.items ?? [];
+  if (baseline && !readCounted(baseline, marker, items)) void useChatList.getState().fetchChat(chatId).catch(() => undefined);
 }

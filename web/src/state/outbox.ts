@@ -47,6 +47,8 @@ interface OutboxState {
   /** Sends every pending message (after a catch-up). */
   flush(): void;
   applyAttachment(attachment: Attachment): void;
+  /** A chat I am no longer in: what waited to go there never can (here and in storage). */
+  forgetChat(chatId: string): void;
   /** Signing out: forget everything, here and (with `forget`) in storage. */
   reset(forget?: boolean): void;
 }
@@ -189,6 +191,13 @@ export const useOutbox = create<OutboxState>()((set, get) => {
 
     applyAttachment(attachment) {
       update(attachment.chat_id, (list) => outgoingWithAttachment(list, attachment));
+    },
+
+    forgetChat(chatId) {
+      const list = get().byChat[chatId];
+      if (!list || list.length === 0) return;
+      for (const o of list) stopTimer(o.client_message_id);
+      update(chatId, () => []);
     },
 
     reset(forget = false) {

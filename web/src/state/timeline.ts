@@ -28,6 +28,8 @@ interface TimelineState {
   edit(chatId: string, messageId: string, body: string): Promise<void>;
   remove(chatId: string, messageId: string): Promise<void>;
   applyAttachment(attachment: Attachment): void;
+  /** A chat I am no longer in: its messages go. */
+  forget(chatId: string): void;
   reset(): void;
 }
 
@@ -102,6 +104,17 @@ export const useTimeline = create<TimelineState>()((set, get) => {
 
     applyAttachment(attachment) {
       put(attachment.chat_id, (m) => applyAttachmentUpdate(m, attachment));
+    },
+
+    forget(chatId) {
+      loading.delete(chatId);
+      asked.delete(chatId);
+      set((s) => {
+        if (!s.byChat[chatId]) return s;
+        const byChat = { ...s.byChat };
+        delete byChat[chatId];
+        return { byChat };
+      });
     },
 
     reset() {

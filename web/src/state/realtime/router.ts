@@ -2,13 +2,15 @@
  * The one place where server events enter the app: each `ServerEvent` is handed to the stores
  * that own what it says. Stored messages (`message_sent`, `new_message`, `message_updated`) go to
  * the timeline (which confirms my outgoing copy and moves the preview), end the sender's typing,
- * fetch a chat that is not in my list yet (someone started one with me or added me to a group),
- * and repair any gap their seq reveals.
+ * fetch a chat that is not in my list yet (someone started one with me, or the `member_added`
+ * for me was lost), and repair any gap their seq reveals. Membership events go to
+ * `membership.ts`; a `read` for me moves my own marker (another tab or device read).
  */
 import type { Message, ServerEvent } from '../../api/types';
 import { fillGaps } from '../catchUp';
 import { useChatList } from '../chatList';
 import { myId } from '../me';
+import { memberAdded, memberRemoved } from '../membership';
 import { useOutbox } from '../outbox';
 import { usePresence } from '../presence';
 import { useReceipts } from '../receipts';
@@ -43,8 +45,20 @@ export function routeEvent(event: ServerEvent): void {
       useTimeline.getState().applyAttachment(event.attachment);
       useOutbox.getState().applyAttachment(event.attachment);
       break;
+    case 'member_added':
+      memberAdded(event);
+      break;
+    case 'member_removed':
+      memberRemoved(event);
+      break;
     case 'pong':
       break;
+    default: {
+      // Every event of the contract has its case (a new one fails the type check here); an
+      // unknown type from a newer server is ignored.
+      const unknown: never = event;
+      void unknown;
+    }
   }
 }
 

@@ -15,8 +15,9 @@
  * sent as the deletion happens, so it is news), or a page brings a deleted copy of a message
  * held undeleted; a deleted copy in a page of a message never held is not, since it may have
  * been deleted before the baseline was counted. Nothing tells exactly when a deletion fell
- * relative to the server's count, so a push overtaken by a chat answer computed after it is
- * taken off once too often until the next chat answer (see docs/WEB.md).
+ * relative to the server's count, so in a race (an answer computed before the deletion arriving
+ * after its push, or a push arriving after an answer computed after the deletion) the count is
+ * off by one until the next chat answer (see docs/WEB.md).
  *
  * My marker moved by another tab or device (a `read` event) lowers the count by the messages
  * held between the markers; `readCounted` says when that cannot be known (they were never held

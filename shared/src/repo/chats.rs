@@ -96,7 +96,8 @@ pub async fn insert_group(
     Ok(())
 }
 
-/// Adds members; existing members are left as they are. Returns how many were added.
+/// Adds members; existing members are left as they are. Returns how many were added. A new
+/// member has read what came before they joined: their unread count starts at zero.
 pub async fn add_members(
     db: &impl GenericClient,
     chat_id: ChatId,
@@ -106,8 +107,9 @@ pub async fn add_members(
     let roles: Vec<&str> = members.iter().map(|(_, r)| r.as_str()).collect();
     Ok(db
         .execute(
-            "INSERT INTO chat_members (chat_id, user_id, role) \
-             SELECT $1, t.user_id, t.role FROM unnest($2::uuid[], $3::text[]) AS t(user_id, role) \
+            "INSERT INTO chat_members (chat_id, user_id, role, last_read_seq) \
+             SELECT $1, t.user_id, t.role, coalesce((SELECT last_seq FROM chats WHERE id = $1), 0) \
+             FROM unnest($2::uuid[], $3::text[]) AS t(user_id, role) \
              ON CONFLICT (chat_id, user_id) DO NOTHING",
             &[&chat_id.0, &ids, &roles],
         )

@@ -56,7 +56,11 @@ pub enum Change {
     MemberAdded { chat_id: ChatId, user_id: UserId },
     /// Someone left a group or was removed: `member_removed` to the remaining members and to
     /// the one who is gone.
-    MemberRemoved { chat_id: ChatId, user_id: UserId },
+    MemberRemoved {
+        chat_id: ChatId,
+        user_id: UserId,
+        removed_by: UserId,
+    },
     /// The media worker's verdict: `attachment_updated` to the chat's members once the file
     /// is in a message, else to its uploader only (nobody else knows of it yet).
     AttachmentFinished { attachment_id: AttachmentId },
@@ -289,10 +293,15 @@ async fn what(
             };
             (event, audience, known)
         }
-        Change::MemberRemoved { chat_id, user_id } => {
+        Change::MemberRemoved {
+            chat_id,
+            user_id,
+            removed_by,
+        } => {
             let event = ServerEvent::MemberRemoved {
                 chat_id: *chat_id,
                 user_id: *user_id,
+                removed_by: *removed_by,
             };
             let audience = Audience::ChatAndUser {
                 chat: *chat_id,

@@ -289,6 +289,7 @@ pub async fn remove_member(
     let change = Change::MemberRemoved {
         chat_id: chat,
         user_id: user,
+        removed_by: me.id,
     };
     let id = outbox::record(ctx, &tx, &change).await?;
     tx.commit().await?;

@@ -120,7 +120,7 @@ describe('member_removed', () => {
   it('for someone else: they leave the member list, and the chat is fetched again for its roles', async () => {
     await start('/', [team({ my_role: 'member', members: [member(BOB, { role: 'owner' }), member(ME), member(CAROL)] })]);
     apiMock.chats.get.mockResolvedValue(team({ my_role: 'owner', members: [member(ME, { role: 'owner' }), member(CAROL)] }));
-    socket.push({ type: 'member_removed', chat_id: G1, user_id: BOB });
+    socket.push({ type: 'member_removed', chat_id: G1, user_id: BOB, removed_by: ME });
     expect(members()).toEqual([ME, CAROL]);
     await settle();
     // The owner left: the longest-standing member (me) took over.
@@ -135,7 +135,7 @@ describe('member_removed', () => {
     expect(useTimeline.getState().byChat[G1]?.items).toHaveLength(2);
     socket.drop();
     useOutbox.getState().send(G1, 'too late');
-    socket.push({ type: 'member_removed', chat_id: G1, user_id: ME });
+    socket.push({ type: 'member_removed', chat_id: G1, user_id: ME, removed_by: BOB });
     expect(chats()[G1]).toBeUndefined();
     expect(useChatList.getState().baselines[G1]).toBeUndefined();
     expect(useTimeline.getState().byChat[G1]).toBeUndefined();
@@ -151,10 +151,16 @@ describe('member_removed', () => {
     expect(apiMock.chats.messages).not.toHaveBeenCalled();
   });
 
+  it('for me, when I left in another tab: the notice says I left', async () => {
+    await start(`/chats/${G1}`, [team()]);
+    socket.push({ type: 'member_removed', chat_id: G1, user_id: ME, removed_by: ME });
+    expect(useNavigation.getState()).toMatchObject({ openChatId: null, notice: 'You left Team.' });
+  });
+
   it('for me, with the chat not open: it leaves the list without a notice', async () => {
     await start('/', [team(), chat()]);
     useNavigation.getState().openChat('c1');
-    socket.push({ type: 'member_removed', chat_id: G1, user_id: ME });
+    socket.push({ type: 'member_removed', chat_id: G1, user_id: ME, removed_by: BOB });
     expect(Object.keys(chats())).toEqual(['c1']);
     expect(useNavigation.getState()).toMatchObject({ openChatId: 'c1', notice: null });
   });
@@ -167,7 +173,7 @@ describe('member_removed', () => {
     const staleOne = deferred<Chat>();
     apiMock.chats.get.mockReturnValueOnce(staleOne.promise);
     const fetching = useChatList.getState().fetchChat(G1);
-    socket.push({ type: 'member_removed', chat_id: G1, user_id: ME });
+    socket.push({ type: 'member_removed', chat_id: G1, user_id: ME, removed_by: BOB });
     stale.resolve([team()]);
     staleOne.resolve(team());
     await reload;
@@ -192,7 +198,7 @@ describe('member_removed', () => {
     apiMock.chats.get.mockResolvedValue(team({ members: [member(ME, { role: 'owner' })] }));
     await removeMember(G1, BOB);
     expect(members()).toEqual([ME]);
-    socket.push({ type: 'member_removed', chat_id: G1, user_id: BOB });
+    socket.push({ type: 'member_removed', chat_id: G1, user_id: BOB, removed_by: ME });
     await settle();
     expect(apiMock.chats.get).toHaveBeenCalledTimes(1);
   });
@@ -206,10 +212,10 @@ describe('leaving', () => {
       apiMock.chats.removeMember.mockReturnValue(answer.promise);
       const leaving = leaveGroup(G1);
       expect(apiMock.chats.removeMember).toHaveBeenCalledWith(G1, ME);
-      if (eventFirst) socket.push({ type: 'member_removed', chat_id: G1, user_id: ME });
+      if (eventFirst) socket.push({ type: 'member_removed', chat_id: G1, user_id: ME, removed_by: BOB });
       answer.resolve(undefined);
       await leaving;
-      if (!eventFirst) socket.push({ type: 'member_removed', chat_id: G1, user_id: ME });
+      if (!eventFirst) socket.push({ type: 'member_removed', chat_id: G1, user_id: ME, removed_by: BOB });
       expect(chats()[G1]).toBeUndefined();
       expect(useNavigation.getState()).toMatchObject({ openChatId: null, notice: 'You left Team.' });
     });

@@ -6,11 +6,10 @@
  * - Added: for the one added the chat is new, so it is fetched (`GET /api/chats/{id}`) and shows
  *   in the list at once, with its unread count, before any message; the others add the member.
  * - Removed: when it is me, the chat leaves the list with everything held for it (messages,
- *   unsent messages), and if it is open the list shows with a notice ("You left Team" when this
- *   page asked to leave, else "You were removed from Team"); the event does not say who removed
- *   whom, so another tab of mine that left says "removed" too. For someone else, they leave the
- *   member list and the chat is fetched again, since roles may have changed (an owner who leaves
- *   hands over to the longest-standing member).
+ *   unsent messages), and if it is open the list shows with a notice ("You left Team" when I
+ *   removed myself, by `removed_by`, in this tab or another; else "You were removed from
+ *   Team"). For someone else, they leave the member list and the chat is fetched again, since
+ *   roles may have changed (an owner who leaves hands over to the longest-standing member).
  */
 import { api } from '../api';
 import type { PublicUser, ServerEventOf } from '../api/types';
@@ -38,9 +37,9 @@ export function memberAdded({ chat_id: chatId, member }: ServerEventOf<'member_a
   if (member.id !== myId()) useReceipts.getState().applyRead({ type: 'read', chat_id: chatId, user_id: member.id, seq: member.last_read_seq });
 }
 
-export function memberRemoved({ chat_id: chatId, user_id: userId }: ServerEventOf<'member_removed'>): void {
+export function memberRemoved({ chat_id: chatId, user_id: userId, removed_by: removedBy }: ServerEventOf<'member_removed'>): void {
   if (userId === myId()) {
-    gone(chatId, leaving.has(chatId) ? 'left' : 'removed');
+    gone(chatId, removedBy === userId || leaving.has(chatId) ? 'left' : 'removed');
     return;
   }
   const list = useChatList.getState();
@@ -59,7 +58,7 @@ export async function addMember(chatId: string, user: PublicUser): Promise<void>
 /** The owner removes someone. */
 export async function removeMember(chatId: string, userId: string): Promise<void> {
   await api.chats.removeMember(chatId, userId);
-  memberRemoved({ type: 'member_removed', chat_id: chatId, user_id: userId });
+  memberRemoved({ type: 'member_removed', chat_id: chatId, user_id: userId, removed_by: myId() });
 }
 
 /** I leave a group: it goes from the list at once (the server answers after telling everyone). */

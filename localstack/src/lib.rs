@@ -6,6 +6,7 @@
 
 pub mod http_api;
 pub mod mail_page;
+pub mod management;
 pub mod server;
 pub mod sqs_poller;
 pub mod ws_api;

@@ -31,6 +31,7 @@ async fn main() -> anyhow::Result<()> {
         web_dist: Some(web_dist),
         run_schedules: true,
         poll_queues: true,
+        in_process_pushes: true,
         ..Default::default()
     };
     local_gateway::server::serve(listener, ctx, options, async {

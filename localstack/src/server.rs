@@ -13,12 +13,20 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get};
 use shared::Ctx;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::http_api::{Incoming, invoke};
+use crate::management::{self, InProcess, Management};
 use crate::ws_api;
+
+fn management(options: &Options) -> Management {
+    Management {
+        registry: options.registry.clone(),
+        limits: options.ws_limits,
+    }
+}
 
 /// How often the gateway deletes the outbox rows its functions finished announcing.
 const OUTBOX_FLUSH_EVERY: Duration = Duration::from_millis(20);
@@ -40,6 +48,9 @@ pub struct Options {
     pub registry: Arc<ws_api::Registry>,
     /// Poll the configured SQS queues and run their workers (Lambda's event source mappings).
     pub poll_queues: bool,
+    /// The functions inside this process push through the management API without leaving
+    /// it (`management::InProcess`); otherwise over HTTP to its routes.
+    pub in_process_pushes: bool,
 }
 
 pub fn router(ctx: Ctx, options: &Options) -> Router {
@@ -50,25 +61,18 @@ pub fn router(ctx: Ctx, options: &Options) -> Router {
     };
     let ws_routes = Router::new()
         .route("/ws", get(ws_api::upgrade))
-        .route(
-            "/@connections/{id}",
-            post(ws_api::post_to_connection)
-                .get(ws_api::get_connection)
-                .delete(ws_api::delete_connection),
-        )
-        .route(
-            "/{stage}/@connections/{id}",
-            post(ws_api::post_to_connection_staged)
-                .get(ws_api::get_connection_staged)
-                .delete(ws_api::delete_connection_staged),
-        )
         .with_state(ws_state);
+    let management_routes = Router::new()
+        .route("/@connections/{id}", any(management::route))
+        .route("/{stage}/@connections/{id}", any(management::route_staged))
+        .with_state(management(options));
     let api_routes = Router::new()
         .route("/api", axum::routing::any(api))
         .route("/api/{*rest}", axum::routing::any(api))
         .route("/_dev/mail", get(crate::mail_page::page))
         .with_state(ctx)
-        .merge(ws_routes);
+        .merge(ws_routes)
+        .merge(management_routes);
     match &options.web_dist {
         Some(dir) if dir.join("index.html").is_file() => api_routes
             .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
@@ -79,10 +83,18 @@ pub fn router(ctx: Ctx, options: &Options) -> Router {
 /// Serves until `shutdown` resolves.
 pub async fn serve(
     listener: tokio::net::TcpListener,
-    ctx: Ctx,
+    mut ctx: Ctx,
     options: Options,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    if options.in_process_pushes
+        && let Some(endpoint) = ctx.config.ws_management_endpoint.clone()
+    {
+        let sdk = shared::clients::local_sdk_config(&endpoint);
+        let http = InProcess::client(management(&options));
+        ctx.push =
+            shared::clients::push::Pusher::with_http_client(&endpoint, &ctx.config, &sdk, http);
+    }
     let mut background: Vec<tokio::task::JoinHandle<()>> = Vec::new();
     if options.run_schedules {
         for job in shared::routes::SCHEDULED_JOBS {

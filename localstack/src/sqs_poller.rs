@@ -11,8 +11,10 @@ use aws_lambda_events::sqs::{SqsEvent, SqsMessage};
 use shared::Ctx;
 use shared::routes::SqsWorker;
 
-/// How long one ReceiveMessage call waits for messages (long polling).
-const WAIT: Duration = Duration::from_secs(2);
+/// How long one ReceiveMessage call of the background poller waits for messages (long
+/// polling: the emulator answers as soon as one arrives, so a longer wait only means fewer
+/// idle calls; 20 s is SQS's most).
+const LONG_POLL: Duration = Duration::from_secs(20);
 
 /// Starts one poller per worker whose queue is configured.
 pub fn spawn_all(ctx: &Ctx) -> Vec<tokio::task::JoinHandle<()>> {
@@ -29,7 +31,7 @@ pub fn spawn_all(ctx: &Ctx) -> Vec<tokio::task::JoinHandle<()>> {
 async fn poll(ctx: Ctx, worker: SqsWorker) {
     let mut backoff = Duration::from_millis(200);
     loop {
-        match poll_once(&ctx, &worker).await {
+        match poll_once(&ctx, &worker, LONG_POLL).await {
             Ok(_) => backoff = Duration::from_millis(200),
             Err(e) => {
                 tracing::warn!(function = worker.function, error = %format!("{e:#}"), "polling the queue failed");
@@ -40,13 +42,13 @@ async fn poll(ctx: Ctx, worker: SqsWorker) {
     }
 }
 
-/// One receive, one invocation, one delete; returns how many records were handled (0 when
-/// the worker's queue is not configured).
-pub async fn poll_once(ctx: &Ctx, worker: &SqsWorker) -> anyhow::Result<usize> {
+/// One receive (waiting up to `wait` for a message), one invocation, one delete; returns how
+/// many records were handled (0 when the worker's queue is not configured).
+pub async fn poll_once(ctx: &Ctx, worker: &SqsWorker, wait: Duration) -> anyhow::Result<usize> {
     let Some(queue) = (worker.queue)(ctx) else {
         return Ok(0);
     };
-    let messages = queue.receive(WAIT).await?;
+    let messages = queue.receive(wait).await?;
     if messages.is_empty() {
         return Ok(0);
     }

@@ -1,7 +1,7 @@
 //! API Gateway WebSocket API emulation: `/ws` sockets with connection ids, `$connect` before
 //! the upgrade (a non-2xx answer refuses it), every text frame routed on its `action` (else
-//! `$default`), `$disconnect` when the socket ends, and the management API that
-//! `aws-sdk-apigatewaymanagement` calls (`/@connections/{id}`, optionally under a stage).
+//! `$default`), `$disconnect` when the socket ends. The management API that pushes to these
+//! sockets is in `management`.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -10,9 +10,8 @@ use std::time::Duration;
 
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
 use aws_lambda_events::encodings::Body as EventBody;
-use axum::body::Bytes;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, Path, RawQuery, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -49,7 +48,7 @@ impl Default for Limits {
     }
 }
 
-enum Outbound {
+pub(crate) enum Outbound {
     Text(String),
     Close,
 }
@@ -85,8 +84,21 @@ impl Registry {
         self.len() == 0
     }
 
-    fn sender(&self, id: &str) -> Option<mpsc::Sender<Outbound>> {
+    pub(crate) fn sender(&self, id: &str) -> Option<mpsc::Sender<Outbound>> {
         self.with(|c| c.get(id).map(|conn| conn.tx.clone()))
+    }
+
+    /// What GetConnection tells of a connection.
+    pub(crate) fn describe(&self, id: &str) -> Option<Value> {
+        self.with(|c| {
+            c.get(id).map(|conn| {
+                json!({
+                    "connectedAt": conn.connected_at.to_rfc3339(),
+                    "identity": {"sourceIp": conn.source_ip, "userAgent": conn.user_agent},
+                    "lastActiveAt": conn.last_active.to_rfc3339(),
+                })
+            })
+        })
     }
 
     fn touch(&self, id: &str) {
@@ -393,115 +405,5 @@ async fn run_socket(
             run_route(&state, &routes::WS_DISCONNECT, ev).await;
         }
         Err(e) => tracing::error!(error = %e, "could not build the $disconnect event"),
-    }
-}
-
-fn gone() -> Response {
-    (
-        StatusCode::GONE,
-        [
-            ("x-amzn-errortype", "GoneException"),
-            ("content-type", "application/json"),
-        ],
-        r#"{"message":null}"#,
-    )
-        .into_response()
-}
-
-/// `POST /@connections/{id}`: PostToConnection.
-pub async fn post_to_connection(
-    State(state): State<WsState>,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Response {
-    post(&state, &id, body).await
-}
-
-/// The same under a stage prefix: `POST /{stage}/@connections/{id}`.
-pub async fn post_to_connection_staged(
-    State(state): State<WsState>,
-    Path((_stage, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Response {
-    post(&state, &id, body).await
-}
-
-async fn post(state: &WsState, id: &str, body: Bytes) -> Response {
-    if body.len() > state.limits.max_message {
-        return (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            [("x-amzn-errortype", "PayloadTooLargeException")],
-            r#"{"message":"Message too long"}"#,
-        )
-            .into_response();
-    }
-    let Some(tx) = state.registry.sender(id) else {
-        return gone();
-    };
-    let text = String::from_utf8_lossy(&body).into_owned();
-    match tokio::time::timeout(Duration::from_secs(5), tx.send(Outbound::Text(text))).await {
-        Ok(Ok(())) => StatusCode::OK.into_response(),
-        Ok(Err(_)) => gone(),
-        Err(_) => (
-            StatusCode::TOO_MANY_REQUESTS,
-            [("x-amzn-errortype", "LimitExceededException")],
-            r#"{"message":"Rate exceeded"}"#,
-        )
-            .into_response(),
-    }
-}
-
-/// `GET /@connections/{id}`: GetConnection.
-pub async fn get_connection(State(state): State<WsState>, Path(id): Path<String>) -> Response {
-    describe(&state, &id)
-}
-
-pub async fn get_connection_staged(
-    State(state): State<WsState>,
-    Path((_stage, id)): Path<(String, String)>,
-) -> Response {
-    describe(&state, &id)
-}
-
-fn describe(state: &WsState, id: &str) -> Response {
-    let info = state.registry.with(|c| {
-        c.get(id).map(|conn| {
-            json!({
-                "connectedAt": conn.connected_at.to_rfc3339(),
-                "identity": {"sourceIp": conn.source_ip, "userAgent": conn.user_agent},
-                "lastActiveAt": conn.last_active.to_rfc3339(),
-            })
-        })
-    });
-    match info {
-        Some(v) => (
-            StatusCode::OK,
-            [("content-type", "application/json")],
-            v.to_string(),
-        )
-            .into_response(),
-        None => gone(),
-    }
-}
-
-/// `DELETE /@connections/{id}`: closes the socket (which then runs `$disconnect`).
-pub async fn delete_connection(State(state): State<WsState>, Path(id): Path<String>) -> Response {
-    close(&state, &id).await
-}
-
-pub async fn delete_connection_staged(
-    State(state): State<WsState>,
-    Path((_stage, id)): Path<(String, String)>,
-) -> Response {
-    close(&state, &id).await
-}
-
-async fn close(state: &WsState, id: &str) -> Response {
-    match state.registry.sender(id) {
-        Some(tx) => {
-            let _ = tx.send(Outbound::Close).await;
-            StatusCode::NO_CONTENT.into_response()
-        }
-        None => gone(),
     }
 }

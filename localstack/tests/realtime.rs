@@ -386,7 +386,15 @@ async fn a_socket_dropped_without_a_close_frame_is_cleaned_up() {
 
 #[tokio::test]
 async fn a_stale_connection_row_is_removed_when_a_push_to_it_is_gone() {
-    let stack = TestStack::spawn().await;
+    gone_rows_are_removed(TestStack::spawn().await).await;
+}
+
+#[tokio::test]
+async fn over_http_too_a_push_to_a_gone_connection_removes_its_row() {
+    gone_rows_are_removed(TestStack::spawn_with_http_pushes().await).await;
+}
+
+async fn gone_rows_are_removed(stack: TestStack) {
     let (alice, bob, chat) = pair(&stack).await;
     // A row whose $disconnect never arrived: the gateway no longer knows the id.
     let db = stack.db().await;
@@ -439,7 +447,15 @@ async fn the_sweeper_removes_connections_past_the_two_hour_limit() {
 
 #[tokio::test]
 async fn the_sweeper_asks_api_gateway_about_idle_connections() {
-    let stack = TestStack::spawn().await;
+    idle_connections_are_checked(TestStack::spawn().await).await;
+}
+
+#[tokio::test]
+async fn over_http_too_the_sweeper_asks_about_idle_connections() {
+    idle_connections_are_checked(TestStack::spawn_with_http_pushes().await).await;
+}
+
+async fn idle_connections_are_checked(stack: TestStack) {
     let (alice, bob, _chat) = pair(&stack).await;
     let _alice_ws = online(&stack, &alice).await;
     let db = stack.db().await;

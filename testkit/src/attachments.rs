@@ -76,9 +76,13 @@ impl TestApp {
     /// Receives from the test's media queue once and runs the media worker on what came, as
     /// Lambda's event source mapping would; returns how many jobs ran.
     pub async fn run_media_worker(&self) -> usize {
-        local_gateway::sqs_poller::poll_once(&self.ctx, &shared::routes::MEDIA_WORKER)
-            .await
-            .expect("poll the media queue")
+        local_gateway::sqs_poller::poll_once(
+            &self.ctx,
+            &shared::routes::MEDIA_WORKER,
+            crate::aws::POLL_WAIT,
+        )
+        .await
+        .expect("poll the media queue")
     }
 
     /// Sends a message with attachments over REST.

@@ -33,6 +33,9 @@ pub const MAX_RECEIVE_COUNT: u32 = 3;
 /// Visibility timeout of the test queues: a failed record comes back after this long.
 pub const VISIBILITY_SECS: u32 = 1;
 
+/// How long a test's receive waits for a message.
+pub const POLL_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The emulator's URL.
 pub fn endpoint() -> String {
     std::env::var("TEST_AWS_ENDPOINT_URL").unwrap_or_else(|_| {
@@ -208,7 +211,7 @@ pub async fn drain(ctx: &shared::Ctx, aws: &Aws, worker: &shared::routes::SqsWor
         .to_owned();
     let mut handled = 0;
     while queue_depth(aws, &queue).await > 0 {
-        handled += local_gateway::sqs_poller::poll_once(ctx, worker)
+        handled += local_gateway::sqs_poller::poll_once(ctx, worker, POLL_WAIT)
             .await
             .expect("poll the queue");
     }

@@ -31,7 +31,19 @@ impl std::ops::Deref for TestStack {
 }
 
 impl TestStack {
+    /// The gateway in front of a fresh app; the app's functions push through the management
+    /// API inside the process, as in `make dev`.
     pub async fn spawn() -> Self {
+        Self::spawn_with(local_gateway::server::Options {
+            in_process_pushes: true,
+            ..Default::default()
+        })
+        .await
+    }
+
+    /// As `spawn`, but pushes go over HTTP to the gateway's management API routes, as function
+    /// binaries and API Gateway's real endpoint are reached.
+    pub async fn spawn_with_http_pushes() -> Self {
         Self::spawn_with(local_gateway::server::Options::default()).await
     }
 
@@ -44,18 +56,35 @@ impl TestStack {
     pub async fn spawn_with_aws(extra: &[(&'static str, String)]) -> Self {
         let options = local_gateway::server::Options {
             poll_queues: true,
+            in_process_pushes: true,
             ..Default::default()
         };
         Self::around(TestApp::spawn_with_aws(extra).await, options).await
     }
 
-    /// Runs a gateway in front of `app`.
-    pub async fn around(mut app: TestApp, options: local_gateway::server::Options) -> Self {
+    /// Runs a gateway in front of `app`, whose pushes reach it in-process or over HTTP as
+    /// `options.in_process_pushes` says.
+    pub async fn around(mut app: TestApp, mut options: local_gateway::server::Options) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        app.ctx.push = shared::clients::push::Pusher::local(&base, &app.ctx.config);
+        app.ctx.push = if options.in_process_pushes {
+            let management = local_gateway::management::Management {
+                registry: options.registry.clone(),
+                limits: options.ws_limits,
+            };
+            shared::clients::push::Pusher::with_http_client(
+                &base,
+                &app.ctx.config,
+                &shared::clients::local_sdk_config(&base),
+                local_gateway::management::InProcess::client(management),
+            )
+        } else {
+            shared::clients::push::Pusher::local(&base, &app.ctx.config)
+        };
+        // The gateway's functions share the app's context (and its pusher).
+        options.in_process_pushes = false;
         let registry = options.registry.clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let ctx = app.ctx.clone();

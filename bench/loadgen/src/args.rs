@@ -25,6 +25,8 @@ pub struct Args {
     pub pin_stack: Option<usize>,
     /// Pin this process to this CPU.
     pub pin_self: Option<usize>,
+    /// The AWS emulator's port (its CPU counts as the stack's).
+    pub emulator_port: u16,
     /// Sample the gateway's memory this often while sending.
     pub sample_every: Duration,
     /// Keep the seeded users, rooms and messages (default: deleted at the end).
@@ -48,6 +50,7 @@ loadgen: users in rooms sending through the real $connect and send_message, agai
   --grace SECS               wait for late deliveries after the last send (10)
   --pin-stack CPU            pin the gateway, PostgreSQL and the emulator to CPU
   --pin-self CPU             pin this process to CPU
+  --emulator-port PORT       the AWS emulator's port, counted as the stack's (4566)
   --sample-every SECS        gateway memory sample interval (10)
   --keep                     keep the seeded users and rooms
   --json                     also print the report as JSON
@@ -68,6 +71,7 @@ impl Args {
             grace: Duration::from_secs(10),
             pin_stack: None,
             pin_self: None,
+            emulator_port: 4566,
             sample_every: Duration::from_secs(10),
             keep: false,
             json: false,
@@ -96,6 +100,7 @@ impl Args {
                 "--grace" => a.grace = Duration::from_secs_f64(value()?.parse()?),
                 "--pin-stack" => a.pin_stack = Some(value()?.parse()?),
                 "--pin-self" => a.pin_self = Some(value()?.parse()?),
+                "--emulator-port" => a.emulator_port = value()?.parse()?,
                 "--sample-every" => a.sample_every = Duration::from_secs_f64(value()?.parse()?),
                 "--keep" => a.keep = true,
                 "--json" => a.json = true,

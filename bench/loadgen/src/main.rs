@@ -32,10 +32,21 @@ fn main() -> anyhow::Result<()> {
 }
 
 async fn run(args: args::Args) -> anyhow::Result<()> {
-    let stack = procs::Stack::find();
+    let port = |url: &str, default: u16| {
+        url.rsplit_once(':')
+            .and_then(|(_, p)| p.split(['/', '?']).next()?.parse().ok())
+            .unwrap_or(default)
+    };
+    let stack = procs::Stack::find(
+        port(&args.base, 3000),
+        port(&args.database_url, 5432),
+        args.emulator_port,
+    );
     anyhow::ensure!(
-        !stack.gateway.is_empty(),
-        "no local-gateway process found: start the stack with `make dev`"
+        !stack.gateway.is_empty() && !stack.postgres.is_empty(),
+        "no gateway on {} or no PostgreSQL on {}: start the stack with `make dev`",
+        args.base,
+        args.database_url
     );
     if let Some(cpu) = args.pin_stack {
         for pid in stack.all() {
@@ -60,7 +71,7 @@ async fn run(args: args::Args) -> anyhow::Result<()> {
         t.elapsed().as_secs_f64(),
         seeded.run
     );
-    let result = drive(&args, &seeded, gateway, mem_before).await;
+    let result = drive(&args, &seeded, &stack, mem_before).await;
     if !args.keep {
         let removed = seed::cleanup(&args.database_url, &seeded.run).await?;
         eprintln!("removed {removed} seeded users and what they made");
@@ -71,9 +82,10 @@ async fn run(args: args::Args) -> anyhow::Result<()> {
 async fn drive(
     args: &args::Args,
     seeded: &seed::Seeded,
-    gateway: u32,
+    stack: &procs::Stack,
     mem_before: (f64, f64),
 ) -> anyhow::Result<()> {
+    let gateway = stack.gateway[0];
     // Connect everyone, `connect_parallelism` at a time.
     let http = reqwest::Client::builder()
         .pool_max_idle_per_host(args.connect_parallelism)
@@ -135,7 +147,7 @@ async fn drive(
     }
     let totals = Arc::new(Totals::default());
     let interval = (args.rate > 0.0).then(|| Duration::from_secs_f64(1.0 / args.rate));
-    let cpu_start = procs::cpu_seconds();
+    let cpu_start = procs::cpu_seconds(stack);
     let send_start = Instant::now();
     let tasks: Vec<_> = sockets
         .into_iter()
@@ -161,7 +173,7 @@ async fn drive(
     }
     totals.stop_sending.store(true, Ordering::Relaxed);
     let send_secs = send_start.elapsed().as_secs_f64();
-    let cpu_end = procs::cpu_seconds();
+    let cpu_end = procs::cpu_seconds(stack);
     // Wait for what is still on its way (an ACK, or deliveries) up to the grace period.
     let grace = Instant::now();
     while grace.elapsed() < args.grace {

@@ -3,24 +3,14 @@
 
 use std::collections::BTreeMap;
 
-/// Processes of the stack, by role.
+/// Processes of the stack, by role: those listening on the stack's ports (other stacks on
+/// the same machine, such as test runs, are not counted), with PostgreSQL's backends.
 #[derive(Debug, Clone, Default)]
 pub struct Stack {
     pub gateway: Vec<u32>,
     pub postgres: Vec<u32>,
     pub emulator: Vec<u32>,
-}
-
-fn comm(pid: u32) -> Option<String> {
-    std::fs::read_to_string(format!("/proc/{pid}/comm"))
-        .ok()
-        .map(|s| s.trim().to_owned())
-}
-
-fn cmdline(pid: u32) -> String {
-    std::fs::read(format!("/proc/{pid}/cmdline"))
-        .map(|b| String::from_utf8_lossy(&b).replace('\0', " "))
-        .unwrap_or_default()
+    ports: [u16; 3],
 }
 
 fn pids() -> Vec<u32> {
@@ -32,21 +22,52 @@ fn pids() -> Vec<u32> {
         .unwrap_or_default()
 }
 
+/// The process listening on `port` (from `ss`).
+fn listener(port: u16) -> Option<u32> {
+    let out = std::process::Command::new("ss")
+        .args(["-ltnpH", &format!("sport = :{port}")])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    let at = text.find("pid=")? + 4;
+    text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+fn parent(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = stat.rsplit_once(')')?.1;
+    rest.split_whitespace().nth(1)?.parse().ok()
+}
+
 impl Stack {
-    /// Finds the running stack: the local gateway, every PostgreSQL process, the emulator.
-    pub fn find() -> Self {
-        let mut s = Stack::default();
-        for pid in pids() {
-            let Some(name) = comm(pid) else { continue };
-            if name == "local-gateway" {
-                s.gateway.push(pid);
-            } else if name == "postgres" {
-                s.postgres.push(pid);
-            } else if cmdline(pid).contains("moto_server") {
-                s.emulator.push(pid);
-            }
+    /// The stack listening on these ports: the gateway, PostgreSQL (the postmaster and its
+    /// children), the AWS emulator.
+    pub fn find(gateway_port: u16, database_port: u16, emulator_port: u16) -> Self {
+        let mut s = Stack {
+            ports: [gateway_port, database_port, emulator_port],
+            ..Default::default()
+        };
+        s.gateway.extend(listener(gateway_port));
+        s.emulator.extend(listener(emulator_port));
+        if let Some(postmaster) = listener(database_port) {
+            s.postgres.push(postmaster);
+            s.postgres.extend(
+                pids()
+                    .into_iter()
+                    .filter(|p| parent(*p) == Some(postmaster)),
+            );
         }
         s
+    }
+
+    /// The same stack now (PostgreSQL's backends come and go).
+    pub fn again(&self) -> Self {
+        Self::find(self.ports[0], self.ports[1], self.ports[2])
     }
 
     pub fn all(&self) -> impl Iterator<Item = u32> + '_ {
@@ -60,9 +81,8 @@ impl Stack {
 
 /// CPU seconds used so far by each role (PostgreSQL's exited backends included, through the
 /// postmaster's reaped-children time).
-pub fn cpu_seconds() -> BTreeMap<&'static str, f64> {
-    // Re-read the PostgreSQL processes: backends come and go.
-    let now = Stack::find();
+pub fn cpu_seconds(stack: &Stack) -> BTreeMap<&'static str, f64> {
+    let now = stack.again();
     let mut out = BTreeMap::new();
     out.insert(
         "gateway",

@@ -54,6 +54,26 @@ impl Pusher {
         }
     }
 
+    /// A pusher for `endpoint` whose requests go through `http` instead of the SDK's own HTTPS
+    /// client (the local gateway answers them inside its own process). Same signing, same
+    /// answers, same errors.
+    pub fn with_http_client(
+        endpoint: &str,
+        config: &Config,
+        sdk: &aws_config::SdkConfig,
+        http: aws_sdk_apigatewaymanagement::config::SharedHttpClient,
+    ) -> Self {
+        let conf = aws_sdk_apigatewaymanagement::config::Builder::from(sdk)
+            .endpoint_url(endpoint)
+            .http_client(http)
+            .build();
+        Self {
+            client: Some(Client::from_conf(conf)),
+            timeout: config.push_timeout,
+            concurrency: config.push_concurrency.max(1),
+        }
+    }
+
     /// A pusher for a local endpoint with fixed credentials (the local gateway ignores them).
     pub fn local(endpoint: &str, config: &Config) -> Self {
         Self {

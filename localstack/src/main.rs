@@ -33,15 +33,28 @@ async fn main() -> anyhow::Result<()> {
             .context("SWEEP_INTERVAL_SECS must be a number of seconds")?,
         Err(_) => 60,
     };
+    let functions = local_gateway::functions::Functions::from_env()?;
     let options = local_gateway::server::Options {
         web_dist: Some(web_dist),
         sweep_every: Some(std::time::Duration::from_secs(sweep_secs.max(1))),
         poll_queues: true,
+        functions: functions.clone(),
         ..Default::default()
     };
+    // SIGTERM (how scripts stop it) ends it at once, as before, but stops the function
+    // processes first; Ctrl-C shuts down gracefully.
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("listening for SIGTERM")?;
+    let on_term = functions.clone();
+    tokio::spawn(async move {
+        term.recv().await;
+        on_term.shutdown();
+        std::process::exit(143);
+    });
     local_gateway::server::serve(listener, ctx, options, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
+    functions.shutdown();
     Ok(())
 }

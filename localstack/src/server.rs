@@ -8,16 +8,17 @@ use std::time::Duration;
 
 use aws_lambda_events::apigw::ApiGatewayV2httpResponse;
 use aws_lambda_events::encodings::Body as EventBody;
-use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use shared::Ctx;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::http_api::{Incoming, invoke};
+use crate::functions::Functions;
+use crate::http_api::{Incoming, invoke_with};
 use crate::ws_api;
 
 /// API Gateway refuses payloads over 10 MB itself; the functions apply their own, smaller limit.
@@ -36,6 +37,8 @@ pub struct Options {
     pub registry: Arc<ws_api::Registry>,
     /// Poll the configured SQS queues and run their workers (Lambda's event source mappings).
     pub poll_queues: bool,
+    /// The handlers in this process (default) or the function binaries.
+    pub functions: Functions,
 }
 
 pub fn router(ctx: Ctx, options: &Options) -> Router {
@@ -43,6 +46,7 @@ pub fn router(ctx: Ctx, options: &Options) -> Router {
         ctx: ctx.clone(),
         registry: options.registry.clone(),
         limits: options.ws_limits,
+        functions: options.functions.clone(),
     };
     let ws_routes = Router::new()
         .route("/ws", get(ws_api::upgrade))
@@ -63,6 +67,7 @@ pub fn router(ctx: Ctx, options: &Options) -> Router {
         .route("/api", axum::routing::any(api))
         .route("/api/{*rest}", axum::routing::any(api))
         .route("/_dev/mail", get(crate::mail_page::page))
+        .layer(Extension(options.functions.clone()))
         .with_state(ctx)
         .merge(ws_routes);
     match &options.web_dist {
@@ -81,23 +86,19 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let sweeper = options.sweep_every.map(|every| {
         let ctx = ctx.clone();
+        let functions = options.functions.clone();
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                if let Err(e) = shared::service::realtime::sweep(&ctx).await {
-                    tracing::warn!(error = %e, "sweep failed");
-                }
-                // The attachments-sweeper's schedule, folded into this timer locally.
-                if let Err(e) = shared::service::attachments::sweep_pending(&ctx).await {
-                    tracing::warn!(error = %e, "attachment sweep failed");
-                }
+                // The ws-sweeper's and the attachments-sweeper's schedules, one timer locally.
+                functions.run_scheduled(&ctx).await;
             }
         })
     });
     let pollers = if options.poll_queues {
-        crate::sqs_poller::spawn_all(&ctx)
+        crate::sqs_poller::spawn_all(&ctx, &options.functions)
     } else {
         Vec::new()
     };
@@ -118,6 +119,7 @@ pub async fn serve(
 
 async fn api(
     State(ctx): State<Ctx>,
+    Extension(functions): Extension<Functions>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
@@ -140,7 +142,7 @@ async fn api(
         body: body.to_vec(),
         source_ip: peer.ip().to_string(),
     };
-    to_response(invoke(&ctx, &incoming).await)
+    to_response(invoke_with(&ctx, &functions, &incoming).await)
 }
 
 async fn no_spa() -> Response {

@@ -12,11 +12,13 @@ use aws_sdk_sqs::types::{DeleteMessageBatchRequestEntry, MessageSystemAttributeN
 use shared::Ctx;
 use shared::routes::SqsWorker;
 
+use crate::functions::Functions;
+
 /// How long one ReceiveMessage call waits for messages (long polling).
 const WAIT_SECS: i32 = 2;
 
 /// Starts one poller per worker whose queue is configured.
-pub fn spawn_all(ctx: &Ctx) -> Vec<tokio::task::JoinHandle<()>> {
+pub fn spawn_all(ctx: &Ctx, functions: &Functions) -> Vec<tokio::task::JoinHandle<()>> {
     let Some(aws) = ctx.aws.clone() else {
         return Vec::new();
     };
@@ -27,6 +29,7 @@ pub fn spawn_all(ctx: &Ctx) -> Vec<tokio::task::JoinHandle<()>> {
             tracing::info!(function = worker.function, queue = %queue, "polling queue");
             Some(tokio::spawn(poll(
                 ctx.clone(),
+                functions.clone(),
                 aws.sqs.clone(),
                 *worker,
                 queue,
@@ -35,10 +38,16 @@ pub fn spawn_all(ctx: &Ctx) -> Vec<tokio::task::JoinHandle<()>> {
         .collect()
 }
 
-async fn poll(ctx: Ctx, sqs: aws_sdk_sqs::Client, worker: SqsWorker, queue: String) {
+async fn poll(
+    ctx: Ctx,
+    functions: Functions,
+    sqs: aws_sdk_sqs::Client,
+    worker: SqsWorker,
+    queue: String,
+) {
     let mut backoff = Duration::from_millis(200);
     loop {
-        match poll_once(&ctx, &sqs, &worker, &queue).await {
+        match poll_once_with(&ctx, &functions, &sqs, &worker, &queue).await {
             Ok(_) => backoff = Duration::from_millis(200),
             Err(e) => {
                 tracing::warn!(function = worker.function, error = %format!("{e:#}"), "polling the queue failed");
@@ -49,9 +58,21 @@ async fn poll(ctx: Ctx, sqs: aws_sdk_sqs::Client, worker: SqsWorker, queue: Stri
     }
 }
 
-/// One receive, one invocation, one delete; returns how many records were handled.
+/// One receive, one invocation in this process, one delete; returns how many records were
+/// handled.
 pub async fn poll_once(
     ctx: &Ctx,
+    sqs: &aws_sdk_sqs::Client,
+    worker: &SqsWorker,
+    queue: &str,
+) -> anyhow::Result<usize> {
+    poll_once_with(ctx, &Functions::InProcess, sqs, worker, queue).await
+}
+
+/// One receive, one invocation wherever `functions` runs the worker, one delete.
+pub async fn poll_once_with(
+    ctx: &Ctx,
+    functions: &Functions,
     sqs: &aws_sdk_sqs::Client,
     worker: &SqsWorker,
     queue: &str,
@@ -89,8 +110,7 @@ pub async fn poll_once(
         }
     }
     let count = event.records.len();
-    let response =
-        shared::adapter::sqs::dispatch(ctx, worker.function, worker.handler, event).await;
+    let response = functions.sqs(ctx, worker, event).await;
     let failed: HashSet<String> = response
         .batch_item_failures
         .into_iter()

@@ -38,6 +38,8 @@ pub struct Settings {
     pub max_instances: usize,
     /// An invocation that has not answered by then fails (Lambda's function timeout).
     pub timeout: Duration,
+    /// Discard the functions' output instead of passing it through (the benchmark).
+    pub quiet: bool,
 }
 
 impl Settings {
@@ -47,6 +49,7 @@ impl Settings {
             env: Vec::new(),
             max_instances: 4,
             timeout: Duration::from_secs(30),
+            quiet: false,
         }
     }
 }
@@ -366,6 +369,10 @@ fn command(binary: &Path, function: &str, runtime_api: &str, settings: &Settings
         .envs(settings.env.iter().map(|(k, v)| (k, v)))
         .stdin(std::process::Stdio::null())
         .kill_on_drop(true);
+    if settings.quiet {
+        cmd.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+    }
     cmd
 }
 

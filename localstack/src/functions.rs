@@ -21,9 +21,6 @@ use shared::routes::SqsWorker;
 
 use crate::runtime_api::{Binaries, InvokeError, Settings};
 
-/// The scheduled functions the gateway's timer stands in for.
-pub const SCHEDULED: &[&str] = &["ws-sweeper", "attachments-sweeper"];
-
 #[derive(Clone, Default)]
 pub enum Functions {
     /// The handlers, called in this process (what `make dev` and the tests do by default).
@@ -159,33 +156,28 @@ impl Functions {
 
     /// One round of the scheduled functions (`ws-sweeper`, `attachments-sweeper`).
     pub async fn run_scheduled(&self, ctx: &Ctx) {
-        match self {
-            Self::InProcess => {
-                if let Err(e) = shared::service::realtime::sweep(ctx).await {
-                    tracing::warn!(error = %e, "sweep failed");
+        for job in shared::routes::SCHEDULED_JOBS {
+            match self {
+                Self::InProcess => {
+                    if let Err(e) = (job.job)(ctx.clone()).await {
+                        tracing::warn!(function = job.function, error = %e.detail(), "scheduled job failed");
+                    }
                 }
-                if let Err(e) = shared::service::attachments::sweep_pending(ctx).await {
-                    tracing::warn!(error = %e, "attachment sweep failed");
-                }
-            }
-            Self::Binaries(b) => {
-                for function in SCHEDULED {
-                    let _ =
-                        invoke::<serde_json::Value>(b, function, &scheduled_event(function)).await;
+                Self::Binaries(b) => {
+                    let event = scheduled_event(job.function);
+                    let _ = invoke::<serde_json::Value>(b, job.function, &event).await;
                 }
             }
         }
     }
 }
 
-/// Every function the gateway may invoke: the route table's and the scheduled ones.
+/// Every function the gateway may invoke: all of the route table's but the invoked ones.
 pub fn all_functions() -> impl Iterator<Item = &'static str> {
-    shared::routes::HTTP_ROUTES
-        .iter()
-        .map(|r| r.function)
-        .chain(shared::routes::WS_ROUTES.iter().map(|r| r.function))
-        .chain(shared::routes::SQS_WORKERS.iter().map(|w| w.function))
-        .chain(SCHEDULED.iter().copied())
+    shared::routes::functions()
+        .into_iter()
+        .filter(|(_, trigger, _)| *trigger != shared::routes::Trigger::Invoked)
+        .map(|(function, _, _)| function)
 }
 
 /// The event an EventBridge schedule sends.

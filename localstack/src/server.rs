@@ -31,7 +31,8 @@ pub struct Options {
     pub web_dist: Option<PathBuf>,
     /// API Gateway's WebSocket limits.
     pub ws_limits: ws_api::Limits,
-    /// Run the stale-connection sweeper this often (as the scheduled rule does in AWS).
+    /// Run every scheduled function of the function table this often (as their EventBridge
+    /// rules do in AWS).
     pub sweep_every: Option<Duration>,
     /// The open WebSocket connections (shared so tests can look).
     pub registry: Arc<ws_api::Registry>,
@@ -92,7 +93,6 @@ pub async fn serve(
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                // The ws-sweeper's and the attachments-sweeper's schedules, one timer locally.
                 functions.run_scheduled(&ctx).await;
             }
         })

@@ -155,15 +155,9 @@ async fn the_media_worker_binary_takes_its_queue_through_the_gateways_poller() {
     let functions = local_gateway::functions::Functions::Binaries(b.clone());
     let queue = app.aws.as_ref().unwrap().media_queue.clone();
     let worker = shared::routes::MEDIA_WORKER;
-    let handled = local_gateway::sqs_poller::poll_once_with(
-        &app.ctx,
-        &functions,
-        &app.aws_clients().sqs,
-        &worker,
-        &queue,
-    )
-    .await
-    .unwrap();
+    let handled = local_gateway::sqs_poller::poll_once_with(&app.ctx, &functions, &worker)
+        .await
+        .unwrap();
     assert_eq!(handled, 1);
     assert_eq!(
         b.pids("media-worker").len(),

@@ -621,3 +621,66 @@ async fn a_frame_over_32_kb_is_refused_like_api_gateway_does() {
         "nothing stored"
     );
 }
+
+#[tokio::test]
+async fn adding_and_removing_a_group_member_is_announced_to_the_members_and_to_them() {
+    let stack = TestStack::spawn().await;
+    let alice = stack.user("Alice").await;
+    let bob = stack.user("Bob").await;
+    let carol = stack.user("Carol").await;
+    let group = stack
+        .create_group(&alice.access_token, "Team", &[&bob.id])
+        .await;
+    group.assert_status(201);
+    let chat = group.body["id"].as_str().unwrap().to_owned();
+    let mut bob_ws = online(&stack, &bob).await;
+    let mut carol_ws = online(&stack, &carol).await;
+    let mut alice_ws = online(&stack, &alice).await;
+    bob_ws.recv_type("presence").await;
+
+    let token = &alice.access_token;
+    stack
+        .add_member(token, &chat, &carol.id)
+        .await
+        .assert_status(201);
+    for ws in [&mut alice_ws, &mut bob_ws, &mut carol_ws] {
+        let e = ws.recv_type("member_added").await;
+        assert_eq!(e["chat_id"], chat.as_str());
+        assert_eq!(e["member"]["id"], carol.id.as_str());
+        assert_eq!(e["member"]["display_name"], "Carol");
+        assert_eq!(e["member"]["role"], "member");
+    }
+    // Adding again changes nothing and announces nothing.
+    stack
+        .add_member(token, &chat, &carol.id)
+        .await
+        .assert_status(200);
+    assert!(
+        !bob_ws
+            .barrier()
+            .await
+            .iter()
+            .any(|e| e["type"] == "member_added")
+    );
+
+    stack
+        .remove_member(token, &chat, &bob.id)
+        .await
+        .assert_status(204);
+    for ws in [&mut alice_ws, &mut bob_ws, &mut carol_ws] {
+        let e = ws.recv_type("member_removed").await;
+        assert_eq!(e["chat_id"], chat.as_str());
+        assert_eq!(e["user_id"], bob.id.as_str());
+    }
+    // Bob is out: the chat's next message does not reach him.
+    alice_ws.send_json(send(&chat, &cid(), "after bob")).await;
+    alice_ws.recv_type("message_sent").await;
+    carol_ws.recv_type("new_message").await;
+    assert!(
+        !bob_ws
+            .barrier()
+            .await
+            .iter()
+            .any(|e| e["type"] == "new_message")
+    );
+}

@@ -1,18 +1,17 @@
-//! The SAM template (infra/template.yaml) deploys what the route table (shared::routes) says:
-//! the same HTTP and WebSocket routes, each to the same function, and every package under
-//! functions/. On a mismatch the failure lists both sides and, for a REST function the
-//! template lacks, the block to paste into it.
+//! One function table (shared::routes), and everything else agrees with it: the packages
+//! under functions/ (each `main` wiring its own entry with the runner of its trigger), the
+//! OpenAPI document (a path for every REST route), and the SAM template (infra/template.yaml:
+//! the same HTTP and WebSocket routes, each to the same function, every SQS worker fed by its
+//! queue, every scheduled function on its schedule, every function deployed). On a mismatch
+//! the failure lists both sides and, for a REST function the template lacks, the block to
+//! paste into it.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_yaml_ng::{Mapping, Value};
-use shared::routes::{HTTP_ROUTES, SQS_WORKERS, WS_ROUTES};
-
-/// Packages under functions/ that no route or SQS worker (`SQS_WORKERS`) serves: invoked
-/// directly (migrate) or on a schedule (the sweeper). Each is still deployed.
-const UNROUTED: &[&str] = &["migrate", "ws-sweeper", "attachments-sweeper"];
+use shared::routes::{HTTP_ROUTES, SCHEDULED_JOBS, SQS_WORKERS, Schedule, Trigger, WS_ROUTES};
 
 type RouteSet = BTreeSet<(String, String)>;
 
@@ -92,16 +91,24 @@ fn the_template_serves_the_same_websocket_routes_as_the_route_table() {
 }
 
 #[test]
-fn every_function_package_is_deployed_and_routed_or_known_to_need_no_route() {
+fn every_function_package_is_in_the_function_table_and_deployed() {
     let packages = packages();
     let deployed: BTreeSet<String> = template().functions().into_values().collect();
-    let routed: BTreeSet<String> = table_http()
+    let table: BTreeSet<String> = shared::routes::functions()
         .into_iter()
-        .chain(table_ws())
-        .map(|(_, f)| f)
-        .chain(SQS_WORKERS.iter().map(|w| w.function.to_owned()))
+        .map(|(f, _, _)| f.to_owned())
         .collect();
     let mut problems = Vec::new();
+    for p in packages.difference(&table) {
+        problems.push(format!(
+            "functions/{p} is not in the function table (shared/src/routes.rs)"
+        ));
+    }
+    for f in table.difference(&packages) {
+        problems.push(format!(
+            "the function table names `{f}`, which is not a package under functions/"
+        ));
+    }
     for p in packages.difference(&deployed) {
         problems.push(format!(
             "functions/{p} is not deployed by infra/template.yaml"
@@ -112,18 +119,94 @@ fn every_function_package_is_deployed_and_routed_or_known_to_need_no_route() {
             "infra/template.yaml deploys `{f}`, which is not a package under functions/"
         ));
     }
-    for p in &packages {
-        if !routed.contains(p) && !UNROUTED.contains(&p.as_str()) {
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_function_main_wires_its_own_entry_with_the_runner_of_its_trigger() {
+    let mut problems = Vec::new();
+    for (function, trigger, constant) in shared::routes::functions() {
+        let path = workspace().join(format!("functions/{function}/src/main.rs"));
+        let Ok(main) = std::fs::read_to_string(&path) else {
+            problems.push(format!("functions/{function}/src/main.rs is missing"));
+            continue;
+        };
+        let runner = match trigger {
+            Trigger::Http => "run_http",
+            Trigger::WebSocket => "run_ws",
+            Trigger::Sqs => "run_sqs",
+            Trigger::Schedule => "run_job",
+            Trigger::Invoked => "run_migrate",
+        };
+        let wiring = format!("shared::runtime::{runner}(shared::routes::{constant})");
+        if !main.contains(&wiring) {
             problems.push(format!(
-                "functions/{p} serves no route in shared/src/routes.rs; add its route, or add it \
-                 to UNROUTED in this test if an event source or an operator invokes it"
+                "functions/{function}/src/main.rs must call `{wiring}`"
             ));
         }
     }
-    for u in UNROUTED {
-        if !packages.contains(*u) {
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn the_openapi_document_has_a_path_for_every_rest_route_and_no_other() {
+    use utoipa::OpenApi as _;
+    let doc = shared::openapi::ApiDoc::openapi();
+    let documented: BTreeSet<(String, String)> = doc
+        .paths
+        .paths
+        .iter()
+        .flat_map(|(path, item)| {
+            let methods = [
+                ("GET", item.get.is_some()),
+                ("POST", item.post.is_some()),
+                ("PUT", item.put.is_some()),
+                ("PATCH", item.patch.is_some()),
+                ("DELETE", item.delete.is_some()),
+            ];
+            methods
+                .into_iter()
+                .filter(|(_, present)| *present)
+                .map(|(m, _)| (m.to_owned(), path.clone()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let table: BTreeSet<(String, String)> = HTTP_ROUTES
+        .iter()
+        .filter(|r| r.path != "$default")
+        .map(|r| (r.method.to_owned(), r.path.to_owned()))
+        .collect();
+    let missing: Vec<_> = table.difference(&documented).collect();
+    let extra: Vec<_> = documented.difference(&table).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "OpenAPI (shared/src/openapi.rs) and the route table differ\n\
+         routes without a documented path: {missing:?}\n\
+         documented paths without a route: {extra:?}"
+    );
+}
+
+#[test]
+fn every_scheduled_function_runs_on_its_schedule_in_the_template() {
+    let t = template();
+    let functions = t.functions();
+    let mut problems = Vec::new();
+    for job in SCHEDULED_JOBS {
+        let Some((id, events)) = t.events_of(&functions, job.function, "Schedule") else {
+            problems.push(format!("{}: not deployed", job.function));
+            continue;
+        };
+        let on_schedule = events
+            .iter()
+            .map(|e| &e["Properties"]["Schedule"])
+            .any(|s| match job.schedule {
+                Schedule::Expression(expr) => s.as_str() == Some(expr),
+                Schedule::Parameter(param) => ref_target(s) == Some(param),
+            });
+        if !on_schedule {
             problems.push(format!(
-                "UNROUTED names `{u}`, which is not under functions/"
+                "{id}: {} needs an Events entry of Type Schedule with Schedule {:?}",
+                job.function, job.schedule
             ));
         }
     }
@@ -248,17 +331,10 @@ fn every_sqs_worker_is_fed_by_a_queue_and_reports_partial_batch_failures() {
     let functions = t.functions();
     let mut problems = Vec::new();
     for worker in SQS_WORKERS {
-        let Some((id, _)) = functions.iter().find(|(_, b)| *b == worker.function) else {
+        let Some((id, sqs)) = t.events_of(&functions, worker.function, "SQS") else {
             problems.push(format!("{}: not deployed", worker.function));
             continue;
         };
-        let events = &t.resources[id.as_str()]["Properties"]["Events"];
-        let sqs: Vec<&Value> = events
-            .as_mapping()
-            .into_iter()
-            .flat_map(|m| m.values())
-            .filter(|e| e["Type"].as_str() == Some("SQS"))
-            .collect();
         if sqs.is_empty() {
             problems.push(format!(
                 "{id}: {} needs an Events entry of Type SQS",
@@ -343,6 +419,24 @@ impl Template {
         let root: Value = serde_yaml_ng::from_str(text).unwrap();
         let resources = root["Resources"].as_mapping().cloned().unwrap_or_default();
         Self { root, resources }
+    }
+
+    /// The logical id of the function deployed as `binary`, and its events of type `ty`.
+    fn events_of<'a>(
+        &'a self,
+        functions: &'a BTreeMap<String, String>,
+        binary: &str,
+        ty: &str,
+    ) -> Option<(&'a String, Vec<&'a Value>)> {
+        let (id, _) = functions.iter().find(|(_, b)| *b == binary)?;
+        let events = &self.resources[id.as_str()]["Properties"]["Events"];
+        let of_type = events
+            .as_mapping()
+            .into_iter()
+            .flat_map(|m| m.values())
+            .filter(|e| e["Type"].as_str() == Some(ty))
+            .collect();
+        Some((id, of_type))
     }
 
     fn of_type<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = (&'a str, &'a Value)> + 'a {

@@ -1,14 +1,17 @@
-//! What every handler gets: configuration, the pool and the token keys, built once per cold
-//! start (or once per gateway) and cheap to clone.
+//! What every handler gets: configuration, the pool, the token keys and the clients of the
+//! services around it, built once per cold start (or once per gateway) and cheap to clone.
 
 use std::sync::Arc;
 
+use aws_config::SdkConfig;
 use deadpool_postgres::Pool;
 
 use crate::auth::jwt::TokenKeys;
-use crate::aws::Aws;
+use crate::clients::mailer::Mailer;
+use crate::clients::push::Pusher;
+use crate::clients::queue::Queue;
+use crate::clients::storage::Storage;
 use crate::config::Config;
-use crate::push::Pusher;
 
 #[derive(Clone)]
 pub struct Ctx {
@@ -17,12 +20,18 @@ pub struct Ctx {
     pub tokens: Arc<TokenKeys>,
     /// PostToConnection to WebSocket clients; disabled when no endpoint is configured.
     pub push: Pusher,
-    /// S3, SQS and SESv2; absent in contexts built without AWS (REST-only tests).
-    pub aws: Option<Aws>,
+    /// The attachments bucket (`ATTACHMENTS_BUCKET`).
+    pub storage: Option<Storage>,
+    /// The media worker's queue (`MEDIA_QUEUE_URL`).
+    pub media_queue: Option<Queue>,
+    /// The e-mail worker's queue (`EMAIL_QUEUE_URL`).
+    pub email_queue: Option<Queue>,
+    /// SESv2 with the sender identity (`EMAIL_FROM`).
+    pub mailer: Option<Mailer>,
 }
 
 impl Ctx {
-    /// A context without pushing (REST-only tools and tests).
+    /// A context without pushing or AWS clients (REST-only tools and tests).
     pub fn new(config: Config) -> anyhow::Result<Self> {
         let db = crate::db::pool(&config)?;
         Ok(Self::with_pool(config, db))
@@ -31,15 +40,36 @@ impl Ctx {
     /// The cold-start context: pool, token keys, the pusher for the configured endpoint and
     /// the AWS clients (one shared SDK configuration; no network until first use).
     pub async fn from_config(config: Config) -> anyhow::Result<Self> {
-        let shared = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
             .load()
             .await;
-        let push = Pusher::from_shared(&shared, &config);
-        let aws = Aws::from_shared(&shared, &config);
-        let mut ctx = Self::new(config)?;
+        let push = Pusher::from_shared(&sdk, &config);
+        let mut ctx = Self::new(config)?.with_clients(&sdk);
         ctx.push = push;
-        ctx.aws = Some(aws);
         Ok(ctx)
+    }
+
+    /// Adds the clients the configuration names (bucket, queues, sender) built from `sdk`.
+    pub fn with_clients(mut self, sdk: &SdkConfig) -> Self {
+        let config = &self.config;
+        self.storage = config.attachments_bucket.clone().map(|bucket| {
+            let s3 = crate::clients::s3_client(sdk, config.aws_endpoint_url.is_some());
+            Storage::new(s3, bucket)
+        });
+        let sqs = aws_sdk_sqs::Client::new(sdk);
+        self.media_queue = config
+            .media_queue_url
+            .clone()
+            .map(|url| Queue::new(sqs.clone(), url));
+        self.email_queue = config
+            .email_queue_url
+            .clone()
+            .map(|url| Queue::new(sqs.clone(), url));
+        self.mailer = config
+            .email_from
+            .clone()
+            .map(|from| Mailer::new(aws_sdk_sesv2::Client::new(sdk), from));
+        self
     }
 
     pub fn with_pool(config: Config, db: Pool) -> Self {
@@ -49,7 +79,10 @@ impl Ctx {
             db,
             tokens,
             push: Pusher::disabled(),
-            aws: None,
+            storage: None,
+            media_queue: None,
+            email_queue: None,
+            mailer: None,
         }
     }
 }

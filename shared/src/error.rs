@@ -3,41 +3,15 @@
 //! the adapter that turns the error into a response.
 
 use http::StatusCode;
-use serde::Serialize;
-use utoipa::ToSchema;
 
-/// The JSON body of every error answer.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, ToSchema, PartialEq, Eq)]
-pub struct ErrorBody {
-    /// Stable, machine-readable snake_case code, e.g. `email_taken`.
-    pub error: String,
-    /// Human-readable explanation.
-    pub message: String,
-}
+use crate::contract::error::{ErrorBody, ErrorCode};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
-    /// The request is malformed or fails validation (400).
+    /// The request is refused; its code says why and fixes the status (every 4xx, and 503 for
+    /// a feature this deployment has not configured).
     #[error("{message}")]
-    BadRequest { code: &'static str, message: String },
-    /// Missing, malformed, tampered or expired credentials (401).
-    #[error("{message}")]
-    Unauthorized { code: &'static str, message: String },
-    /// Authenticated but not allowed (403).
-    #[error("{message}")]
-    Forbidden { code: &'static str, message: String },
-    /// The thing does not exist, or the caller may not know it exists (404).
-    #[error("{message}")]
-    NotFound { code: &'static str, message: String },
-    /// The request conflicts with stored state (409).
-    #[error("{message}")]
-    Conflict { code: &'static str, message: String },
-    /// The request body is larger than allowed (413).
-    #[error("request body is larger than {limit} bytes")]
-    PayloadTooLarge { limit: usize },
-    /// A feature whose resources this deployment has not configured (503).
-    #[error("{message}")]
-    NotConfigured { code: &'static str, message: String },
+    Refused { code: ErrorCode, message: String },
     /// A dependency (the database) cannot be reached (503).
     #[error("service unavailable")]
     Unavailable(#[source] anyhow::Error),
@@ -47,8 +21,8 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
-        Self::BadRequest {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self::Refused {
             code,
             message: message.into(),
         }
@@ -56,61 +30,23 @@ impl ApiError {
 
     /// 400 `invalid_request`, the code for input that does not parse or validate.
     pub fn invalid(message: impl Into<String>) -> Self {
-        Self::bad_request("invalid_request", message)
+        Self::new(ErrorCode::InvalidRequest, message)
     }
 
+    /// 401 `unauthorized`.
     pub fn unauthorized(message: impl Into<String>) -> Self {
-        Self::Unauthorized {
-            code: "unauthorized",
-            message: message.into(),
-        }
-    }
-
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Forbidden {
-            code,
-            message: message.into(),
-        }
-    }
-
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        Self::NotFound {
-            code,
-            message: message.into(),
-        }
-    }
-
-    pub fn conflict(code: &'static str, message: impl Into<String>) -> Self {
-        Self::Conflict {
-            code,
-            message: message.into(),
-        }
+        Self::new(ErrorCode::Unauthorized, message)
     }
 
     pub fn status(&self) -> StatusCode {
-        match self {
-            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            Self::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            Self::Forbidden { .. } => StatusCode::FORBIDDEN,
-            Self::NotFound { .. } => StatusCode::NOT_FOUND,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
-            Self::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Unavailable(_) | Self::NotConfigured { .. } => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
+        self.code().status()
     }
 
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::BadRequest { code, .. }
-            | Self::Unauthorized { code, .. }
-            | Self::Forbidden { code, .. }
-            | Self::NotFound { code, .. }
-            | Self::Conflict { code, .. }
-            | Self::NotConfigured { code, .. } => code,
-            Self::PayloadTooLarge { .. } => "payload_too_large",
-            Self::Unavailable(_) => "service_unavailable",
-            Self::Internal(_) => "internal_error",
+            Self::Refused { code, .. } => *code,
+            Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
+            Self::Internal(_) => ErrorCode::InternalError,
         }
     }
 
@@ -119,10 +55,10 @@ impl ApiError {
         let message = match self {
             Self::Unavailable(_) => "the service is temporarily unavailable".to_owned(),
             Self::Internal(_) => "internal error".to_owned(),
-            other => other.to_string(),
+            Self::Refused { message, .. } => message.clone(),
         };
         ErrorBody {
-            error: self.code().to_owned(),
+            error: self.code(),
             message,
         }
     }
@@ -178,14 +114,14 @@ pub fn violated_constraint(err: &tokio_postgres::Error) -> Option<&str> {
 pub fn parse_json<T: serde::de::DeserializeOwned>(
     bytes: &[u8],
     what: &str,
-    syntax_code: &'static str,
+    syntax_code: ErrorCode,
 ) -> Result<T, ApiError> {
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
         if inner.is_syntax() || inner.is_eof() {
-            ApiError::bad_request(syntax_code, format!("{what} is not valid JSON: {inner}"))
+            ApiError::new(syntax_code, format!("{what} is not valid JSON: {inner}"))
         } else if path == "." || path.is_empty() {
             ApiError::invalid(format!("invalid {what}: {inner}"))
         } else {

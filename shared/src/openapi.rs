@@ -73,11 +73,11 @@ pub fn json() -> anyhow::Result<String> {
         description = "Connect to `/ws?ticket=<POST /api/ws/ticket>`. Client frames are JSON objects routed on `action`; server frames are JSON objects tagged by `type`."
     ),
     components(schemas(
-        crate::api::events::SendMessageAction,
-        crate::api::events::TypingAction,
-        crate::api::events::MarkReadAction,
-        crate::api::events::PingAction,
-        crate::api::events::ServerEvent,
+        crate::contract::realtime::SendMessageAction,
+        crate::contract::realtime::TypingAction,
+        crate::contract::realtime::MarkReadAction,
+        crate::contract::realtime::PingAction,
+        crate::contract::realtime::ServerEvent,
     ))
 )]
 pub struct WsDoc;

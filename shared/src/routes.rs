@@ -1,12 +1,19 @@
-//! The route table: which function serves which route. It is the single source the local
-//! gateway routes by, the functions' `main`s wire from, and the SAM template is checked against.
+//! The function table: every function of the messenger and what triggers it: a REST route, a
+//! WebSocket route, an SQS queue, a schedule, or the deploy itself. It is the single source
+//! the local gateway routes, polls and schedules by, the functions' `main`s wire from, and the
+//! SAM template, the OpenAPI document and the `functions/` folder are checked against
+//! (`localstack/tests/template_agreement.rs`).
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 
 use crate::adapter::http::HttpRoute;
 use crate::adapter::sqs::SqsHandler;
 use crate::adapter::ws::WsRoute;
 use crate::api;
+use crate::clients::queue::Queue;
+use crate::ctx::Ctx;
 
 macro_rules! http_routes {
     ($($name:ident: $function:literal, $method:literal $path:literal => $endpoint:path;)*) => {
@@ -20,6 +27,7 @@ macro_rules! http_routes {
         )*
         /// Every REST route, `$default` last.
         pub const HTTP_ROUTES: &[HttpRoute] = &[$($name),*];
+        const HTTP_NAMES: &[(&str, &str)] = &[$((stringify!($name), $function)),*];
     };
 }
 
@@ -63,6 +71,7 @@ macro_rules! ws_routes {
         )*
         /// Every WebSocket route (API Gateway selects on the frame's `action`).
         pub const WS_ROUTES: &[WsRoute] = &[$($name),*];
+        const WS_NAMES: &[(&str, &str)] = &[$((stringify!($name), $function)),*];
     };
 }
 
@@ -81,27 +90,119 @@ ws_routes! {
 #[derive(Clone, Copy)]
 pub struct SqsWorker {
     pub function: &'static str,
-    /// The queue's URL in the configuration; a worker whose queue is not configured is idle.
-    pub queue: fn(&crate::config::Config) -> Option<&str>,
+    /// The queue's client; a worker whose queue is not configured is idle.
+    pub queue: fn(&Ctx) -> Option<&Queue>,
     pub handler: SqsHandler,
 }
 
 /// The media worker: checks completed uploads and makes thumbnails.
 pub const MEDIA_WORKER: SqsWorker = SqsWorker {
     function: "media-worker",
-    queue: |config| config.media_queue_url.as_deref(),
+    queue: |ctx| ctx.media_queue.as_ref(),
     handler: api::attachments::media_worker,
 };
 
 /// The e-mail worker: notifications for offline members (docs/EMAIL.md).
 pub const EMAIL_WORKER: SqsWorker = SqsWorker {
     function: "email-worker",
-    queue: |config| config.email_queue_url.as_deref(),
+    queue: |ctx| ctx.email_queue.as_ref(),
     handler: api::notifications::email_worker,
 };
 
 /// Every SQS-triggered worker.
 pub const SQS_WORKERS: &[SqsWorker] = &[MEDIA_WORKER, EMAIL_WORKER];
+const SQS_NAMES: &[(&str, &str)] = &[
+    ("MEDIA_WORKER", MEDIA_WORKER.function),
+    ("EMAIL_WORKER", EMAIL_WORKER.function),
+];
+
+pub type JobFuture =
+    Pin<Box<dyn Future<Output = Result<serde_json::Value, crate::ApiError>> + Send>>;
+
+/// How often a scheduled function runs in AWS (an EventBridge rule of the SAM template).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Schedule {
+    /// A fixed expression, e.g. `rate(1 hour)`.
+    Expression(&'static str),
+    /// The template parameter that holds the expression.
+    Parameter(&'static str),
+}
+
+/// A function run on a schedule: by an EventBridge rule in AWS, by the gateway's timer
+/// locally (every `SWEEP_INTERVAL_SECS`, whatever the schedule says).
+#[derive(Clone, Copy)]
+pub struct ScheduledJob {
+    pub function: &'static str,
+    pub schedule: Schedule,
+    pub job: fn(Ctx) -> JobFuture,
+}
+
+/// Removes connections API Gateway no longer holds, expired tickets and refresh tokens.
+pub const WS_SWEEPER: ScheduledJob = ScheduledJob {
+    function: "ws-sweeper",
+    schedule: Schedule::Parameter("SweepSchedule"),
+    job: |ctx| Box::pin(api::ws::sweep(ctx)),
+};
+
+/// Removes uploads never completed.
+pub const ATTACHMENTS_SWEEPER: ScheduledJob = ScheduledJob {
+    function: "attachments-sweeper",
+    schedule: Schedule::Expression("rate(1 hour)"),
+    job: |ctx| Box::pin(api::attachments::sweep(ctx)),
+};
+
+/// Every scheduled function.
+pub const SCHEDULED_JOBS: &[ScheduledJob] = &[WS_SWEEPER, ATTACHMENTS_SWEEPER];
+const SCHEDULED_NAMES: &[(&str, &str)] = &[
+    ("WS_SWEEPER", WS_SWEEPER.function),
+    ("ATTACHMENTS_SWEEPER", ATTACHMENTS_SWEEPER.function),
+];
+
+/// A function no event source triggers: the deploy invokes it (and operators, `make dev` and
+/// CI run its binary directly).
+#[derive(Clone, Copy, Debug)]
+pub struct Invoked {
+    pub function: &'static str,
+}
+
+/// Applies pending database migrations.
+pub const MIGRATE: Invoked = Invoked {
+    function: "migrate",
+};
+
+/// Every directly invoked function.
+pub const INVOKED: &[Invoked] = &[MIGRATE];
+const INVOKED_NAMES: &[(&str, &str)] = &[("MIGRATE", MIGRATE.function)];
+
+/// What triggers a function.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trigger {
+    Http,
+    WebSocket,
+    Sqs,
+    Schedule,
+    Invoked,
+}
+
+/// Every function: its name (the package under `functions/`, and the SAM function's binary),
+/// what triggers it, and the name of its constant in this module (which its `main` wires).
+pub fn functions() -> Vec<(&'static str, Trigger, &'static str)> {
+    let kinds: [(&[(&'static str, &'static str)], Trigger); 5] = [
+        (HTTP_NAMES, Trigger::Http),
+        (WS_NAMES, Trigger::WebSocket),
+        (SQS_NAMES, Trigger::Sqs),
+        (SCHEDULED_NAMES, Trigger::Schedule),
+        (INVOKED_NAMES, Trigger::Invoked),
+    ];
+    kinds
+        .iter()
+        .flat_map(|(names, trigger)| {
+            names
+                .iter()
+                .map(move |(constant, function)| (*function, *trigger, *constant))
+        })
+        .collect()
+}
 
 /// The WebSocket route for a frame: its `action` when a route has that key, else `$default`
 /// (also for frames that are not JSON), as API Gateway's route selection does.
@@ -189,11 +290,19 @@ mod tests {
     }
 
     #[test]
-    fn every_function_serves_exactly_one_route() {
-        let mut names: Vec<_> = HTTP_ROUTES.iter().map(|r| r.function).collect();
-        names.sort_unstable();
+    fn every_function_has_exactly_one_trigger() {
+        let mut names: Vec<_> = functions().into_iter().map(|(f, _, _)| f).collect();
         let before = names.len();
+        names.sort_unstable();
         names.dedup();
         assert_eq!(before, names.len());
+        assert_eq!(
+            HTTP_ROUTES.len()
+                + WS_ROUTES.len()
+                + SQS_WORKERS.len()
+                + SCHEDULED_JOBS.len()
+                + INVOKED.len(),
+            before
+        );
     }
 }

@@ -7,10 +7,11 @@ use aws_lambda_events::sqs::SqsEvent;
 use lambda_runtime::{LambdaEvent, service_fn};
 
 use crate::adapter::http::{self, HttpRoute};
-use crate::adapter::sqs::{self, SqsHandler};
+use crate::adapter::sqs;
 use crate::adapter::ws::{self, WsRoute};
 use crate::config::{Config, LogFormat};
 use crate::ctx::Ctx;
+use crate::routes::{Invoked, ScheduledJob, SqsWorker};
 
 pub type Error = lambda_runtime::Error;
 
@@ -69,30 +70,30 @@ pub fn run_ws(route: WsRoute) -> Result<(), Error> {
 }
 
 /// Serves an SQS-triggered worker, reporting partial batch failures.
-pub fn run_sqs(function: &'static str, handler: SqsHandler) -> Result<(), Error> {
+pub fn run_sqs(worker: SqsWorker) -> Result<(), Error> {
     block_on(async move {
         let ctx = cold_start().await?;
         lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
             let ctx = ctx.clone();
-            async move { Ok::<_, Error>(sqs::dispatch(&ctx, function, handler, event.payload).await) }
+            async move {
+                Ok::<_, Error>(
+                    sqs::dispatch(&ctx, worker.function, worker.handler, event.payload).await,
+                )
+            }
         }))
         .await
     })
 }
 
 /// Serves a scheduled job (an EventBridge rule's event is ignored).
-pub fn run_job<F, Fut>(function: &'static str, job: F) -> Result<(), Error>
-where
-    F: Fn(Ctx) -> Fut + Copy + Send + 'static,
-    Fut: std::future::Future<Output = Result<serde_json::Value, crate::ApiError>> + Send,
-{
+pub fn run_job(job: ScheduledJob) -> Result<(), Error> {
     block_on(async move {
         let ctx = cold_start().await?;
         lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| {
             let ctx = ctx.clone();
             async move {
-                job(ctx).await.map_err(|e| {
-                    tracing::error!(function, error = %e, "job failed");
+                (job.job)(ctx).await.map_err(|e| {
+                    tracing::error!(function = job.function, error = %e.detail(), "job failed");
                     Error::from(e.to_string())
                 })
             }
@@ -104,7 +105,7 @@ where
 /// The `migrate` function: applies pending migrations. Inside Lambda it answers each
 /// invocation (run it once per deploy); anywhere else it runs once and exits, so the same
 /// binary serves `make dev`, CI and operators.
-pub fn run_migrate() -> Result<(), Error> {
+pub fn run_migrate(function: Invoked) -> Result<(), Error> {
     block_on(async move {
         let url = std::env::var("DATABASE_URL")
             .map_err(|_| "environment variable DATABASE_URL is required but not set")?;
@@ -116,14 +117,14 @@ pub fn run_migrate() -> Result<(), Error> {
         });
         if !in_lambda {
             let applied = crate::db::migrate(&url).await?;
-            tracing::info!(applied = ?applied, "migrations applied");
+            tracing::info!(function = function.function, applied = ?applied, "migrations applied");
             return Ok(());
         }
         lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| {
             let url = url.clone();
             async move {
                 let applied = crate::db::migrate(&url).await?;
-                tracing::info!(applied = ?applied, "migrations applied");
+                tracing::info!(function = function.function, applied = ?applied, "migrations applied");
                 Ok::<_, Error>(serde_json::json!({ "applied": applied }))
             }
         }))

@@ -76,20 +76,9 @@ impl TestApp {
     /// Receives from the test's media queue once and runs the media worker on what came, as
     /// Lambda's event source mapping would; returns how many jobs ran.
     pub async fn run_media_worker(&self) -> usize {
-        let queue = self
-            .aws
-            .as_ref()
-            .expect("spawn_with_aws")
-            .media_queue
-            .clone();
-        local_gateway::sqs_poller::poll_once(
-            &self.ctx,
-            &self.aws_clients().sqs,
-            &shared::routes::MEDIA_WORKER,
-            &queue,
-        )
-        .await
-        .expect("poll the media queue")
+        local_gateway::sqs_poller::poll_once(&self.ctx, &shared::routes::MEDIA_WORKER)
+            .await
+            .expect("poll the media queue")
     }
 
     /// Sends a message with attachments over REST.

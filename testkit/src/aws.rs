@@ -7,7 +7,26 @@ use std::collections::HashMap;
 
 use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
 use aws_sdk_sqs::types::QueueAttributeName;
-use shared::aws::Aws;
+
+/// Raw SDK clients of the emulator, to set up and inspect a test's resources (the functions
+/// use `shared::clients`).
+#[derive(Clone, Debug)]
+pub struct Aws {
+    pub s3: aws_sdk_s3::Client,
+    pub sqs: aws_sdk_sqs::Client,
+    pub ses: aws_sdk_sesv2::Client,
+}
+
+impl Aws {
+    pub fn local(endpoint: &str) -> Self {
+        let sdk = shared::clients::local_sdk_config(endpoint);
+        Self {
+            s3: shared::clients::s3_client(&sdk, true),
+            sqs: aws_sdk_sqs::Client::new(&sdk),
+            ses: aws_sdk_sesv2::Client::new(&sdk),
+        }
+    }
+}
 
 /// How often SQS hands out a failing record before moving it to the dead-letter queue.
 pub const MAX_RECEIVE_COUNT: u32 = 3;
@@ -177,11 +196,14 @@ pub async fn sent_mail(endpoint: &str, sender: &str) -> Vec<SentMail> {
 /// Runs `worker` on whatever its queue holds, as the gateway's poller would, until the
 /// queue is empty (records it queues with a delay count as held: don't drain those).
 /// Returns how many records were handled.
-pub async fn drain(ctx: &shared::Ctx, worker: &shared::routes::SqsWorker, queue: &str) -> usize {
-    let aws = ctx.aws.as_ref().expect("spawn_with_aws");
+pub async fn drain(ctx: &shared::Ctx, aws: &Aws, worker: &shared::routes::SqsWorker) -> usize {
+    let queue = (worker.queue)(ctx)
+        .expect("the worker's queue")
+        .url()
+        .to_owned();
     let mut handled = 0;
-    while queue_depth(aws, queue).await > 0 {
-        handled += local_gateway::sqs_poller::poll_once(ctx, &aws.sqs, worker, queue)
+    while queue_depth(aws, &queue).await > 0 {
+        handled += local_gateway::sqs_poller::poll_once(ctx, worker)
             .await
             .expect("poll the queue");
     }

@@ -174,6 +174,8 @@ pub struct TestApp {
     pub database_url: String,
     /// The test's own bucket, queues and sender in the emulator (`spawn_with_aws`).
     pub aws: Option<aws::TestAws>,
+    /// Raw SDK clients of the emulator (`spawn_with_aws`).
+    pub sdk: Option<aws::Aws>,
 }
 
 impl TestApp {
@@ -185,6 +187,7 @@ impl TestApp {
             ctx,
             database_url,
             aws: None,
+            sdk: None,
         }
     }
 
@@ -194,22 +197,24 @@ impl TestApp {
         init_logs();
         let database_url = fresh_database().await;
         let endpoint = aws::endpoint();
-        let clients = shared::aws::Aws::local(&endpoint);
+        let clients = aws::Aws::local(&endpoint);
         let resources = aws::provision(&clients, &endpoint).await;
         let mut env = resources.env();
         env.extend(extra.iter().cloned());
-        let mut ctx = Ctx::new(test_config_with(&database_url, &env)).expect("context");
-        ctx.aws = Some(clients);
+        let ctx = Ctx::new(test_config_with(&database_url, &env))
+            .expect("context")
+            .with_clients(&shared::clients::local_sdk_config(&endpoint));
         Self {
             ctx,
             database_url,
             aws: Some(resources),
+            sdk: Some(clients),
         }
     }
 
-    /// The AWS clients of a `spawn_with_aws` app.
-    pub fn aws_clients(&self) -> &shared::aws::Aws {
-        self.ctx.aws.as_ref().expect("spawn_with_aws")
+    /// The raw SDK clients of a `spawn_with_aws` app.
+    pub fn aws_clients(&self) -> &aws::Aws {
+        self.sdk.as_ref().expect("spawn_with_aws")
     }
 
     /// A context whose database cannot be reached (a closed port).
@@ -226,6 +231,7 @@ impl TestApp {
             ctx: Ctx::new(config).expect("context"),
             database_url: url,
             aws: None,
+            sdk: None,
         }
     }
 

@@ -55,7 +55,7 @@ impl TestStack {
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
-        app.ctx.push = shared::push::Pusher::local(&base, &app.ctx.config);
+        app.ctx.push = shared::clients::push::Pusher::local(&base, &app.ctx.config);
         let registry = options.registry.clone();
         options.sweep_every = None;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();

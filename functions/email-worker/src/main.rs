@@ -2,5 +2,5 @@
 //! SESv2, record), reporting the records that should come back.
 
 fn main() -> Result<(), shared::runtime::Error> {
-    shared::runtime::run_sqs("email-worker", shared::api::notifications::email_worker)
+    shared::runtime::run_sqs(shared::routes::EMAIL_WORKER)
 }

@@ -2,5 +2,5 @@
 //! thumbnails of images and records the verdict (partial batch failures reported).
 
 fn main() -> Result<(), shared::runtime::Error> {
-    shared::runtime::run_sqs("media-worker", shared::api::attachments::media_worker)
+    shared::runtime::run_sqs(shared::routes::MEDIA_WORKER)
 }

@@ -2,5 +2,5 @@
 //! `make dev` and operators do) it migrates `DATABASE_URL` and exits.
 
 fn main() -> Result<(), shared::runtime::Error> {
-    shared::runtime::run_migrate()
+    shared::runtime::run_migrate(shared::routes::MIGRATE)
 }

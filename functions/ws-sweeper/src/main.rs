@@ -3,5 +3,5 @@
 //! and refresh tokens.
 
 fn main() -> Result<(), shared::runtime::Error> {
-    shared::runtime::run_job("ws-sweeper", shared::api::ws::sweep)
+    shared::runtime::run_job(shared::routes::WS_SWEEPER)
 }

@@ -16,6 +16,7 @@ use tracing::Instrument as _;
 
 use super::{catch_panic, handler_panicked};
 use crate::auth::AuthUser;
+use crate::contract::ErrorCode;
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 
@@ -71,9 +72,10 @@ impl HttpRequest {
             Some(b) => b.into_bytes(),
         };
         if body.len() > MAX_BODY_BYTES {
-            return Err(ApiError::PayloadTooLarge {
-                limit: MAX_BODY_BYTES,
-            });
+            return Err(ApiError::new(
+                ErrorCode::PayloadTooLarge,
+                format!("request body is larger than {MAX_BODY_BYTES} bytes"),
+            ));
         }
         Ok(Self {
             headers: event.headers,
@@ -88,7 +90,7 @@ impl HttpRequest {
         if self.body.iter().all(u8::is_ascii_whitespace) {
             return Err(ApiError::invalid("a JSON request body is required"));
         }
-        crate::error::parse_json(&self.body, "request body", "invalid_request")
+        crate::error::parse_json(&self.body, "request body", ErrorCode::InvalidRequest)
     }
 
     /// The query string as `T`; a 400 naming the offending parameter otherwise.
@@ -107,20 +109,22 @@ impl HttpRequest {
     }
 
     /// A path parameter parsed as `T`. A value that does not parse names no existing thing,
-    /// so it answers `not_found_code` (404) rather than revealing anything.
+    /// so it answers `not_found` (a 404 code such as `chat_not_found`) rather than revealing
+    /// anything.
     pub fn path<T: std::str::FromStr>(
         &self,
         name: &str,
-        not_found_code: &'static str,
+        not_found: ErrorCode,
     ) -> Result<T, ApiError> {
         self.path_params
             .get(name)
             .and_then(|raw| raw.parse().ok())
             .ok_or_else(|| {
-                let what = not_found_code
+                let what = not_found
+                    .as_str()
                     .trim_end_matches("_not_found")
                     .replace('_', " ");
-                ApiError::not_found(not_found_code, format!("{what} not found"))
+                ApiError::new(not_found, format!("{what} not found"))
             })
     }
 
@@ -245,10 +249,10 @@ pub async fn dispatch(
             Ok(resp) => resp,
             Err(err) => {
                 if err.is_server_error() {
-                    tracing::error!(error = %err.detail(), code = err.code(), "request failed");
+                    tracing::error!(error = %err.detail(), code = %err.code(), "request failed");
                 } else {
                     tracing::info!(
-                        code = err.code(),
+                        code = %err.code(),
                         status = err.status().as_u16(),
                         "request refused"
                     );

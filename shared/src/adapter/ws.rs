@@ -13,7 +13,7 @@ use aws_lambda_events::encodings::Body;
 use tracing::Instrument as _;
 
 use super::{catch_panic, handler_panicked};
-use crate::api::events::ServerEvent;
+use crate::contract::{ErrorCode, ServerEvent};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::service::realtime;
@@ -31,7 +31,7 @@ impl WsRequest {
     /// The frame as JSON of type `T`; a 400 naming the offending field otherwise.
     pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T, ApiError> {
         let body = self.body.as_deref().unwrap_or("");
-        crate::error::parse_json(body.as_bytes(), "frame", "invalid_json")
+        crate::error::parse_json(body.as_bytes(), "frame", ErrorCode::InvalidJson)
     }
 
     /// The frame's `client_message_id`, if it has a valid one (echoed in error events).
@@ -101,9 +101,9 @@ pub async fn dispatch(
         out.status_code = 200;
         if let Err(err) = result {
             if err.is_server_error() {
-                tracing::error!(error = %err.detail(), code = err.code(), "ws event failed");
+                tracing::error!(error = %err.detail(), code = %err.code(), "ws event failed");
             } else {
-                tracing::info!(code = err.code(), "ws event refused");
+                tracing::info!(code = %err.code(), "ws event refused");
             }
             match route.route_key {
                 // API Gateway refuses the connection when $connect answers non-2xx.

@@ -1,144 +1,21 @@
 //! `/api/attachments`: presigned uploads, completion and presigned downloads; and the media
-//! worker's SQS handler.
-
-use std::collections::BTreeMap;
+//! worker's SQS handler and the sweep of uploads never completed.
 
 use aws_lambda_events::sqs::SqsMessage;
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::adapter::http::{HttpRequest, HttpResponse};
 use crate::adapter::sqs::SqsFuture;
-use crate::auth::AuthUser;
+use crate::contract::attachments::{
+    Attachment, AttachmentDownload, AttachmentUpload, CreateAttachment,
+};
+use crate::contract::{AttachmentId, ErrorBody, ErrorCode};
 use crate::ctx::Ctx;
-use crate::domain::{AttachmentId, AttachmentStatus, ChatId, MessageId};
-use crate::error::{ApiError, ErrorBody};
-use crate::repo::attachments::AttachmentRow;
-use crate::service::attachments::{self, MediaJob};
-
-/// An attachment as its chat's members see it.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct Attachment {
-    pub id: AttachmentId,
-    pub chat_id: ChatId,
-    /// The message carrying it; null until it is sent.
-    pub message_id: Option<MessageId>,
-    pub filename: String,
-    pub content_type: String,
-    /// Bytes.
-    pub size: i64,
-    pub status: AttachmentStatus,
-    /// Pixels, for images the worker has checked.
-    pub width: Option<i32>,
-    pub height: Option<i32>,
-    pub has_thumbnail: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<AttachmentRow> for Attachment {
-    fn from(a: AttachmentRow) -> Self {
-        Self {
-            id: a.id,
-            chat_id: a.chat_id,
-            message_id: a.message_id,
-            filename: a.filename,
-            content_type: a.content_type,
-            size: a.size,
-            status: a.status,
-            width: a.width,
-            height: a.height,
-            has_thumbnail: a.thumbnail_key.is_some(),
-            created_at: a.created_at,
-        }
-    }
-}
-
-/// An attachment inside a message.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct MessageAttachment {
-    pub id: AttachmentId,
-    pub filename: String,
-    pub content_type: String,
-    pub size: i64,
-    pub status: AttachmentStatus,
-    pub width: Option<i32>,
-    pub height: Option<i32>,
-    pub has_thumbnail: bool,
-}
-
-impl From<AttachmentRow> for MessageAttachment {
-    fn from(a: AttachmentRow) -> Self {
-        Self {
-            id: a.id,
-            filename: a.filename,
-            content_type: a.content_type,
-            size: a.size,
-            status: a.status,
-            width: a.width,
-            height: a.height,
-            has_thumbnail: a.thumbnail_key.is_some(),
-        }
-    }
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateAttachment {
-    pub chat_id: ChatId,
-    /// Path parts and control characters are removed; at most 200 characters.
-    pub filename: String,
-    /// One of the allowed types: image/jpeg, image/png, image/gif, image/webp,
-    /// application/pdf, text/plain, application/zip, and Word, Excel and PowerPoint documents.
-    pub content_type: String,
-    /// Bytes, 1..=26214400 (25 MB).
-    pub size: i64,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct AttachmentUpload {
-    pub attachment: Attachment,
-    /// PUT the file's bytes here, with `upload_headers`.
-    pub upload_url: String,
-    pub upload_headers: BTreeMap<String, String>,
-    /// Seconds the URL works.
-    pub expires_in: u64,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct AttachmentDownload {
-    pub attachment: Attachment,
-    /// A presigned GET of the file (15 minutes); non-images download as files.
-    pub download_url: String,
-    /// A presigned GET of the thumbnail (at most 320 pixels a side), for images.
-    pub thumbnail_url: Option<String>,
-}
+use crate::error::ApiError;
+use crate::service::attachments::uploads::{self, MediaJob};
+use crate::service::attachments::worker;
 
 fn attachment_id(req: &HttpRequest) -> Result<AttachmentId, ApiError> {
-    req.path("id", "attachment_not_found")
-}
-
-/// `POST /api/attachments`: a pending attachment and a presigned PUT for its bytes.
-pub async fn create(
-    ctx: &Ctx,
-    me: AuthUser,
-    input: CreateAttachment,
-) -> Result<AttachmentUpload, ApiError> {
-    let upload = attachments::presign_upload(
-        ctx,
-        me,
-        input.chat_id,
-        &input.filename,
-        &input.content_type,
-        input.size,
-    )
-    .await?;
-    Ok(AttachmentUpload {
-        attachment: upload.attachment.into(),
-        upload_url: upload.url,
-        upload_headers: upload.headers.into_iter().collect(),
-        expires_in: attachments::URL_TTL.as_secs(),
-    })
+    req.path("id", ErrorCode::AttachmentNotFound)
 }
 
 #[utoipa::path(post, path = "/api/attachments", operation_id = "create_attachment", tag = "attachments", security(("bearer" = [])),
@@ -149,7 +26,7 @@ pub async fn create(
               (status = 503, description = "`attachments_unavailable`", body = ErrorBody)))]
 pub async fn create_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let me = req.auth(&ctx)?;
-    HttpResponse::created(&create(&ctx, me, req.json()?).await?)
+    HttpResponse::created(&uploads::presign_upload(&ctx, me, req.json()?).await?)
 }
 
 #[utoipa::path(post, path = "/api/attachments/{id}/complete", operation_id = "complete_attachment", tag = "attachments", security(("bearer" = [])),
@@ -161,8 +38,8 @@ pub async fn create_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse,
               (status = 503, description = "`attachments_unavailable`", body = ErrorBody)))]
 pub async fn complete_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let me = req.auth(&ctx)?;
-    let row = attachments::complete(&ctx, me, attachment_id(&req)?).await?;
-    HttpResponse::json(http::StatusCode::ACCEPTED, &Attachment::from(row))
+    let attachment = uploads::complete(&ctx, me, attachment_id(&req)?).await?;
+    HttpResponse::json(http::StatusCode::ACCEPTED, &attachment)
 }
 
 #[utoipa::path(get, path = "/api/attachments/{id}", operation_id = "get_attachment", tag = "attachments", security(("bearer" = [])),
@@ -174,12 +51,7 @@ pub async fn complete_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpRespons
               (status = 503, description = "`attachments_unavailable`", body = ErrorBody)))]
 pub async fn get_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let me = req.auth(&ctx)?;
-    let d = attachments::download(&ctx, me, attachment_id(&req)?).await?;
-    HttpResponse::ok(&AttachmentDownload {
-        attachment: d.attachment.into(),
-        download_url: d.url,
-        thumbnail_url: d.thumbnail_url,
-    })
+    HttpResponse::ok(&uploads::download(&ctx, me, attachment_id(&req)?).await?)
 }
 
 /// The media worker: one SQS record is one `MediaJob`. A record that is not a job is logged
@@ -194,12 +66,12 @@ pub fn media_worker(ctx: Ctx, record: SqsMessage) -> SqsFuture {
                 return Ok(());
             }
         };
-        attachments::process(&ctx, job.attachment_id).await
+        worker::process(&ctx, job.attachment_id).await
     })
 }
 
 /// The scheduled sweep: uploads never completed are removed after 24 hours.
 pub async fn sweep(ctx: Ctx) -> Result<serde_json::Value, ApiError> {
-    let removed = attachments::sweep_pending(&ctx).await?;
+    let removed = worker::sweep_pending(&ctx).await?;
     Ok(serde_json::json!({ "removed": removed }))
 }

@@ -1,106 +1,13 @@
 //! `/api/chats`: create, list, get, members.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
 use crate::adapter::http::{HttpRequest, HttpResponse};
-use crate::api::messages::Message;
 use crate::auth::AuthUser;
+use crate::contract::chats::{AddMember, ChatList, CreateChat};
+use crate::contract::{Chat, ChatId, ChatKind, ErrorBody, ErrorCode, UserId};
 use crate::ctx::Ctx;
-use crate::domain::{ChatId, ChatKind, ChatTitle, MemberRole, UserId};
-use crate::error::{ApiError, ErrorBody};
-use crate::service::chats::{self, ChatDetails};
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct ChatMember {
-    pub id: UserId,
-    pub display_name: String,
-    pub role: MemberRole,
-    /// How far this member has read (for read receipts).
-    pub last_read_seq: i64,
-    pub last_seen_at: Option<DateTime<Utc>>,
-    /// Has a live connection now.
-    pub online: bool,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct Chat {
-    pub id: ChatId,
-    pub kind: ChatKind,
-    /// The group's title; for a direct chat, the other member's display name.
-    pub title: String,
-    pub members: Vec<ChatMember>,
-    pub last_message: Option<Message>,
-    /// The seq of the newest message (0 when there is none).
-    pub last_seq: i64,
-    /// Messages after my read marker that others sent (deleted ones not counted).
-    pub unread_count: i64,
-    /// My read marker.
-    pub last_read_seq: i64,
-    pub my_role: MemberRole,
-    pub created_at: DateTime<Utc>,
-    pub last_activity_at: DateTime<Utc>,
-}
-
-impl Chat {
-    pub fn from_details(d: ChatDetails, me: AuthUser) -> Self {
-        let title = match (&d.chat.kind, &d.chat.title) {
-            (ChatKind::Group, Some(t)) => t.clone(),
-            _ => d
-                .members
-                .iter()
-                .find(|m| m.user_id != me.id)
-                .map(|m| m.display_name.clone())
-                .unwrap_or_default(),
-        };
-        Self {
-            id: d.chat.id,
-            kind: d.chat.kind,
-            title,
-            members: d
-                .members
-                .into_iter()
-                .map(|m| ChatMember {
-                    id: m.user_id,
-                    display_name: m.display_name,
-                    role: m.role,
-                    last_read_seq: m.last_read_seq,
-                    last_seen_at: m.last_seen_at,
-                    online: m.online,
-                })
-                .collect(),
-            last_message: d.chat.last_message.map(Message::from),
-            last_seq: d.chat.last_seq,
-            unread_count: d.chat.unread_count,
-            last_read_seq: d.chat.my_last_read_seq,
-            my_role: d.chat.my_role,
-            created_at: d.chat.created_at,
-            last_activity_at: d.chat.last_activity_at,
-        }
-    }
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct ChatList {
-    pub chats: Vec<Chat>,
-}
-
-/// `{"kind":"direct","member_ids":[other]}` or `{"kind":"group","title":"...","member_ids":[...]}`.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CreateChat {
-    pub kind: ChatKind,
-    pub title: Option<String>,
-    #[serde(default)]
-    pub member_ids: Vec<UserId>,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AddMember {
-    pub user_id: UserId,
-}
+use crate::domain::ChatTitle;
+use crate::error::ApiError;
+use crate::service::chats;
 
 /// `POST /api/chats`: a direct chat (201, or 200 with the existing one) or a group (201).
 pub async fn create(ctx: &Ctx, me: AuthUser, input: CreateChat) -> Result<(Chat, bool), ApiError> {
@@ -114,28 +21,26 @@ pub async fn create(ctx: &Ctx, me: AuthUser, input: CreateChat) -> Result<(Chat,
                     "a direct chat needs exactly one other member in member_ids",
                 ));
             };
-            let (details, created) = chats::open_direct(ctx, me, other).await?;
-            Ok((Chat::from_details(details, me), created))
+            chats::open_direct(ctx, me, other).await
         }
         ChatKind::Group => {
             let title = ChatTitle::parse(input.title.as_deref().unwrap_or(""))?;
-            let details = chats::create_group(ctx, me, title, input.member_ids).await?;
-            Ok((Chat::from_details(details, me), true))
+            Ok((
+                chats::create_group(ctx, me, title, input.member_ids).await?,
+                true,
+            ))
         }
     }
 }
 
 /// `GET /api/chats`: my chats, most recently active first.
 pub async fn list(ctx: &Ctx, me: AuthUser) -> Result<ChatList, ApiError> {
-    let all = chats::list(ctx, me).await?;
-    Ok(ChatList {
-        chats: all.into_iter().map(|d| Chat::from_details(d, me)).collect(),
-    })
+    chats::list(ctx, me).await
 }
 
 /// `GET /api/chats/{id}`.
 pub async fn get(ctx: &Ctx, me: AuthUser, chat: ChatId) -> Result<Chat, ApiError> {
-    Ok(Chat::from_details(chats::get(ctx, me, chat).await?, me))
+    chats::get(ctx, me, chat).await
 }
 
 /// `POST /api/chats/{id}/members`: the group's owner adds someone.
@@ -145,8 +50,7 @@ pub async fn add_member(
     chat: ChatId,
     input: AddMember,
 ) -> Result<(Chat, bool), ApiError> {
-    let (details, added) = chats::add_member(ctx, me, chat, input.user_id).await?;
-    Ok((Chat::from_details(details, me), added))
+    chats::add_member(ctx, me, chat, input.user_id).await
 }
 
 /// `DELETE /api/chats/{id}/members/{user_id}`: the owner removes anyone; a member leaves.
@@ -160,7 +64,7 @@ pub async fn remove_member(
 }
 
 fn chat_id(req: &HttpRequest) -> Result<ChatId, ApiError> {
-    req.path("id", "chat_not_found")
+    req.path("id", ErrorCode::ChatNotFound)
 }
 
 fn created_or_ok(chat: &Chat, created: bool) -> Result<HttpResponse, ApiError> {
@@ -220,7 +124,7 @@ pub async fn add_member_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpRespo
 pub async fn remove_member_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let me = req.auth(&ctx)?;
     let chat = chat_id(&req)?;
-    let user = req.path("user_id", "member_not_found")?;
+    let user = req.path("user_id", ErrorCode::MemberNotFound)?;
     remove_member(&ctx, me, chat, user).await?;
     Ok(HttpResponse::no_content())
 }

@@ -5,14 +5,15 @@ use anyhow::Context as _;
 use askama::Template;
 use aws_lambda_events::sqs::SqsMessage;
 use http::StatusCode;
-use serde::{Deserialize, Serialize};
-use utoipa::IntoParams;
 
 use crate::adapter::http::{HttpRequest, HttpResponse};
 use crate::adapter::sqs::SqsFuture;
+use crate::contract::notifications::UnsubscribeParams;
+use crate::contract::{ErrorBody, ErrorCode};
 use crate::ctx::Ctx;
-use crate::error::{ApiError, ErrorBody};
+use crate::error::ApiError;
 use crate::service::notifications::{self, Job};
+use crate::service::users;
 
 /// The e-mail worker: one job from the e-mail queue (`service::notifications::deliver`). A job
 /// that does not parse fails, so it ends in the dead-letter queue for someone to look at.
@@ -24,13 +25,6 @@ pub fn email_worker(ctx: Ctx, record: SqsMessage) -> SqsFuture {
         tracing::info!(user_id = %job.user_id.0, chat_id = %job.chat_id.0, seq = job.seq, delivery = ?delivery, "e-mail job done");
         Ok(())
     })
-}
-
-#[derive(Debug, Serialize, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct UnsubscribeParams {
-    /// The signed token of the mail's unsubscribe link.
-    pub token: String,
 }
 
 #[derive(Template)]
@@ -46,9 +40,9 @@ struct Page<'a> {
 /// page too (with its status and stable code), since a person clicked a link to get here.
 async fn unsubscribe_page(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
     let result = match req.query::<UnsubscribeParams>() {
-        Ok(params) => notifications::unsubscribe(ctx, &params.token).await,
-        Err(_) => Err(ApiError::bad_request(
-            "invalid_unsubscribe_token",
+        Ok(params) => users::unsubscribe(ctx, &params.token).await,
+        Err(_) => Err(ApiError::new(
+            ErrorCode::InvalidUnsubscribeToken,
             "this unsubscribe link is incomplete",
         )),
     };
@@ -68,14 +62,14 @@ async fn unsubscribe_page(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, 
         }
         Err(err) if err.is_server_error() => return Err(err),
         Err(err) => {
-            tracing::info!(code = err.code(), "unsubscribe refused");
+            tracing::info!(code = %err.code(), "unsubscribe refused");
             (
                 err.status(),
                 Page {
                     title: "This link does not work",
                     message: "It may have been cut short or changed. You can turn e-mail \
                               notifications off in Messenger under Profile and settings.",
-                    code: Some(err.code()),
+                    code: Some(err.code().as_str()),
                     app_url: &ctx.config.app_url,
                 },
             )

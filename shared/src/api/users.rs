@@ -1,89 +1,17 @@
 //! `/api/users`: one's own profile, other people's public profiles, search.
 
-use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
-
 use crate::adapter::http::{HttpRequest, HttpResponse};
 use crate::auth::AuthUser;
+use crate::contract::users::{SearchParams, UpdateMe, UserList};
+use crate::contract::{ErrorBody, ErrorCode, Me, PublicUser, UserId};
 use crate::ctx::Ctx;
-use crate::domain::{DisplayName, UserId};
-use crate::error::{ApiError, ErrorBody};
-use crate::repo::users::{self, UserRow};
-
-/// The caller's own profile.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct Me {
-    pub id: UserId,
-    pub email: String,
-    pub display_name: String,
-    pub email_notifications: bool,
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<UserRow> for Me {
-    fn from(u: UserRow) -> Self {
-        Self {
-            id: u.id,
-            email: u.email,
-            display_name: u.display_name,
-            email_notifications: u.email_notifications,
-            created_at: u.created_at,
-        }
-    }
-}
-
-/// What anyone signed in may see of another user: never the e-mail.
-#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
-pub struct PublicUser {
-    pub id: UserId,
-    pub display_name: String,
-    pub last_seen_at: Option<DateTime<Utc>>,
-}
-
-impl From<UserRow> for PublicUser {
-    fn from(u: UserRow) -> Self {
-        Self {
-            id: u.id,
-            display_name: u.display_name,
-            last_seen_at: u.last_seen_at,
-        }
-    }
-}
-
-#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateMe {
-    pub display_name: Option<String>,
-    pub email_notifications: Option<bool>,
-}
-
-#[derive(Debug, Serialize, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct SearchParams {
-    /// A display-name prefix (case-insensitive) or an exact e-mail address.
-    pub query: String,
-}
-
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
-pub struct UserList {
-    pub users: Vec<PublicUser>,
-}
-
-/// Most results a search returns.
-pub const SEARCH_LIMIT: i64 = 20;
-
-async fn load_me(ctx: &Ctx, user: AuthUser) -> Result<UserRow, ApiError> {
-    let db = ctx.db.get().await?;
-    // A valid token for a deleted account is no longer a valid session.
-    users::find(&db, user.id)
-        .await?
-        .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))
-}
+use crate::domain::DisplayName;
+use crate::error::ApiError;
+use crate::service::users;
 
 /// `GET /api/users/me`: the caller's profile.
 pub async fn me(ctx: &Ctx, user: AuthUser) -> Result<Me, ApiError> {
-    Ok(load_me(ctx, user).await?.into())
+    users::me(ctx, user).await
 }
 
 /// `PATCH /api/users/me`: changes the display name and/or the e-mail notification setting;
@@ -94,20 +22,12 @@ pub async fn update_me(ctx: &Ctx, user: AuthUser, input: UpdateMe) -> Result<Me,
         .as_deref()
         .map(DisplayName::parse)
         .transpose()?;
-    let db = ctx.db.get().await?;
-    users::update_profile(&db, user.id, name.as_ref(), input.email_notifications)
-        .await?
-        .map(Me::from)
-        .ok_or_else(|| ApiError::unauthorized("the account no longer exists"))
+    users::update_me(ctx, user, name, input.email_notifications).await
 }
 
 /// `GET /api/users/{id}`: someone's public profile.
-pub async fn get_user(ctx: &Ctx, _caller: AuthUser, id: UserId) -> Result<PublicUser, ApiError> {
-    let db = ctx.db.get().await?;
-    users::find(&db, id)
-        .await?
-        .map(PublicUser::from)
-        .ok_or_else(|| ApiError::not_found("user_not_found", "user not found"))
+pub async fn get_user(ctx: &Ctx, caller: AuthUser, id: UserId) -> Result<PublicUser, ApiError> {
+    users::get_user(ctx, caller, id).await
 }
 
 /// `GET /api/users?query=`: people to start a chat with, by display-name prefix or exact
@@ -117,17 +37,7 @@ pub async fn search(
     caller: AuthUser,
     params: SearchParams,
 ) -> Result<UserList, ApiError> {
-    let query = params.query.trim();
-    if query.is_empty() || query.chars().count() > 254 {
-        return Err(ApiError::invalid(
-            "query must be 1 to 254 characters after trimming",
-        ));
-    }
-    let db = ctx.db.get().await?;
-    let found = users::search(&db, caller.id, query, SEARCH_LIMIT).await?;
-    Ok(UserList {
-        users: found.into_iter().map(PublicUser::from).collect(),
-    })
+    users::search(ctx, caller, &params.query).await
 }
 
 #[utoipa::path(get, path = "/api/users/me", tag = "users", security(("bearer" = [])),
@@ -150,7 +60,7 @@ pub async fn update_me_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpRespon
     responses((status = 200, body = PublicUser), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn get_user_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let user = req.auth(&ctx)?;
-    let id = req.path("id", "user_not_found")?;
+    let id = req.path("id", ErrorCode::UserNotFound)?;
     HttpResponse::ok(&get_user(&ctx, user, id).await?)
 }
 

@@ -1,14 +1,16 @@
 //! The WebSocket routes: one handler per route key. Replies and pushes go through the
-//! management API; errors become an `error` event on the sending connection (see the adapter).
+//! management API (inside the services); errors become an `error` event on the sending
+//! connection (see the adapter).
 
 use crate::adapter::ws::WsRequest;
-use crate::api::events::{
-    MarkReadAction, PingAction, SendMessageAction, ServerEvent, TypingAction,
-};
-use crate::api::messages::{Message, SendMessage, announce_new, parse_send};
+use crate::contract::ErrorCode;
+use crate::contract::ServerEvent;
+use crate::contract::messages::SendMessage;
+use crate::contract::realtime::{MarkReadAction, PingAction, SendMessageAction, TypingAction};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
-use crate::service::{chats, messages, realtime};
+use crate::service::messages::{self, NewMessage, Origin};
+use crate::service::realtime;
 
 /// `$connect`: authenticates by the single-use `?ticket=`; anything else refuses the socket.
 pub async fn connect(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
@@ -31,23 +33,13 @@ pub async fn disconnect(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
 pub async fn send_message(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
     let me = realtime::user_of_connection(&ctx, &req.connection_id).await?;
     let action: SendMessageAction = req.json()?;
-    let chat = action.chat_id;
-    let client_message_id = action.client_message_id;
-    let new = parse_send(SendMessage {
-        client_message_id,
+    let new = NewMessage::parse(SendMessage {
+        client_message_id: action.client_message_id,
         body: action.body,
         attachment_ids: action.attachment_ids,
     })?;
-    let outcome = messages::send(&ctx, me, chat, new).await?;
-    let message = Message::from(outcome.message);
-    let ack = ServerEvent::MessageSent {
-        client_message_id,
-        message: message.clone(),
-    };
-    realtime::reply(&ctx, &req.connection_id, &ack).await;
-    if outcome.created {
-        announce_new(&ctx, &message, Some(&req.connection_id)).await;
-    }
+    let origin = Origin::Connection(&req.connection_id);
+    messages::send(&ctx, me, action.chat_id, new, origin).await?;
     Ok(())
 }
 
@@ -55,24 +47,14 @@ pub async fn send_message(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
 pub async fn typing(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
     let me = realtime::user_of_connection(&ctx, &req.connection_id).await?;
     let action: TypingAction = req.json()?;
-    {
-        let db = ctx.db.get().await?;
-        chats::require_member(&db, action.chat_id, me.id).await?;
-    }
-    let event = ServerEvent::Typing {
-        chat_id: action.chat_id,
-        user_id: me.id,
-        is_typing: action.is_typing,
-    };
-    realtime::to_chat_except_user(&ctx, action.chat_id, me.id, &event).await;
-    Ok(())
+    realtime::typing(&ctx, me, action.chat_id, action.is_typing).await
 }
 
 /// `mark_read`: moves the read marker as the REST route does; the others get `read`.
 pub async fn mark_read(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
     let me = realtime::user_of_connection(&ctx, &req.connection_id).await?;
     let action: MarkReadAction = req.json()?;
-    messages::mark_read_and_notify(&ctx, me, action.chat_id, action.seq).await?;
+    messages::mark_read(&ctx, me, action.chat_id, action.seq).await?;
     Ok(())
 }
 
@@ -88,8 +70,8 @@ pub async fn ping(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
 pub async fn default(_ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
     let value: serde_json::Value = req.json()?;
     let action = value.get("action").and_then(|a| a.as_str()).unwrap_or("");
-    Err(ApiError::bad_request(
-        "unknown_action",
+    Err(ApiError::new(
+        ErrorCode::UnknownAction,
         if action.is_empty() {
             "the frame has no `action`".to_owned()
         } else {

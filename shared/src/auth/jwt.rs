@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::auth::AuthUser;
 use crate::config::Config;
-use crate::domain::UserId;
+use crate::contract::UserId;
 use crate::error::ApiError;
 
 #[derive(Debug, Serialize, Deserialize)]

@@ -1,15 +1,8 @@
 //! Attachments' validated inputs: the allowed content types, the size bound and a safe
 //! filename, and how the bytes of a file must look for its declared type.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
+use crate::contract::ErrorCode;
 use crate::error::ApiError;
-
-crate::domain::ids::id_type!(
-    /// An attachment's id.
-    AttachmentId
-);
 
 /// 25 MB: the largest attachment.
 pub const MAX_SIZE: i64 = 25 * 1024 * 1024;
@@ -51,8 +44,7 @@ impl ContentType {
             .find(|t| **t == essence)
             .map(|t| Self(t))
             .ok_or_else(|| {
-                ApiError::bad_request(
-                    "content_type_not_allowed",
+                ApiError::new(ErrorCode::ContentTypeNotAllowed,
                     "this type of file cannot be attached (images, PDF, text, ZIP and office documents can)",
                 )
             })
@@ -76,8 +68,8 @@ pub fn parse_size(size: i64) -> Result<i64, ApiError> {
     if (1..=MAX_SIZE).contains(&size) {
         Ok(size)
     } else {
-        Err(ApiError::bad_request(
-            "attachment_too_large",
+        Err(ApiError::new(
+            ErrorCode::AttachmentTooLarge,
             format!("an attachment must be between 1 byte and {MAX_SIZE} bytes (25 MB)"),
         ))
     }
@@ -96,7 +88,7 @@ impl Filename {
         let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
         let cleaned: String = base.chars().filter(|c| !c.is_control()).collect();
         let name = cleaned.trim().trim_start_matches('.').trim();
-        let invalid = |why: &str| ApiError::bad_request("invalid_filename", why.to_owned());
+        let invalid = |why: &str| ApiError::new(ErrorCode::InvalidFilename, why.to_owned());
         if name.is_empty() {
             return Err(invalid("filename must name a file"));
         }
@@ -108,42 +100,6 @@ impl Filename {
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-}
-
-/// Where an attachment stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum AttachmentStatus {
-    /// Presigned; the upload is not completed yet.
-    Pending,
-    /// Uploaded; the media worker is checking it.
-    Processing,
-    /// Checked (and, for images, a thumbnail made).
-    Ready,
-    /// Refused by the media worker (its bytes are not what was declared, or an image cannot
-    /// be decoded within limits); the file is deleted.
-    Rejected,
-}
-
-impl AttachmentStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Processing => "processing",
-            Self::Ready => "ready",
-            Self::Rejected => "rejected",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "pending" => Some(Self::Pending),
-            "processing" => Some(Self::Processing),
-            "ready" => Some(Self::Ready),
-            "rejected" => Some(Self::Rejected),
-            _ => None,
-        }
     }
 }
 

@@ -1,57 +1,7 @@
 //! Validated chat and message inputs.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
+use crate::contract::ErrorCode;
 use crate::error::ApiError;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ChatKind {
-    Direct,
-    Group,
-}
-
-impl ChatKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Direct => "direct",
-            Self::Group => "group",
-        }
-    }
-
-    pub fn from_db(s: &str) -> Self {
-        if s == "direct" {
-            Self::Direct
-        } else {
-            Self::Group
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MemberRole {
-    Owner,
-    Member,
-}
-
-impl MemberRole {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Owner => "owner",
-            Self::Member => "member",
-        }
-    }
-
-    pub fn from_db(s: &str) -> Self {
-        if s == "owner" {
-            Self::Owner
-        } else {
-            Self::Member
-        }
-    }
-}
 
 /// A group chat's title: 1..=100 characters after trimming, no control characters.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,8 +14,8 @@ impl ChatTitle {
         let title = raw.trim();
         let n = title.chars().count();
         if n == 0 || n > Self::MAX_CHARS || title.chars().any(char::is_control) {
-            return Err(ApiError::bad_request(
-                "invalid_title",
+            return Err(ApiError::new(
+                ErrorCode::InvalidTitle,
                 format!(
                     "title must be 1 to {} characters after trimming, without control characters",
                     Self::MAX_CHARS
@@ -93,14 +43,14 @@ impl MessageBody {
         let body = normalised.trim();
         let n = body.chars().count();
         if n == 0 {
-            return Err(ApiError::bad_request(
-                "invalid_body",
+            return Err(ApiError::new(
+                ErrorCode::InvalidBody,
                 "body must not be empty",
             ));
         }
         if n > Self::MAX_CHARS {
-            return Err(ApiError::bad_request(
-                "invalid_body",
+            return Err(ApiError::new(
+                ErrorCode::InvalidBody,
                 format!("body must be at most {} characters", Self::MAX_CHARS),
             ));
         }
@@ -108,8 +58,8 @@ impl MessageBody {
             .chars()
             .any(|c| c.is_control() && c != '\n' && c != '\t')
         {
-            return Err(ApiError::bad_request(
-                "invalid_body",
+            return Err(ApiError::new(
+                ErrorCode::InvalidBody,
                 "body must not contain control characters other than newline and tab",
             ));
         }

@@ -1,11 +1,9 @@
-//! Domain types: ids and validated inputs. A value of one of these types has passed its rules.
+//! Validated inputs: a value of one of these types has passed its rules (`Email::parse`,
+//! `MessageBody::parse`, ...). Ids and the enums of the wire live in `crate::contract`.
 
 pub mod attachment;
 pub mod chat;
-pub mod ids;
 pub mod user;
 
-pub use attachment::{AttachmentId, AttachmentStatus};
-pub use chat::*;
-pub use ids::*;
-pub use user::*;
+pub use chat::{ChatTitle, MessageBody};
+pub use user::{DisplayName, Email, Password};

@@ -1,5 +1,6 @@
 //! Validated account inputs: e-mail, password, display name.
 
+use crate::contract::ErrorCode;
 use crate::error::ApiError;
 
 /// A trimmed, lower-cased, plausibly deliverable e-mail address.
@@ -11,8 +12,12 @@ impl Email {
 
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
         let email = raw.trim().to_lowercase();
-        let invalid =
-            || ApiError::bad_request("invalid_email", "email is not a valid e-mail address");
+        let invalid = || {
+            ApiError::new(
+                ErrorCode::InvalidEmail,
+                "email is not a valid e-mail address",
+            )
+        };
         if email.is_empty() || email.chars().count() > Self::MAX_LEN {
             return Err(invalid());
         }
@@ -55,8 +60,8 @@ impl Password {
     pub fn parse(raw: String) -> Result<Self, ApiError> {
         let n = raw.chars().count();
         if !(Self::MIN_CHARS..=Self::MAX_CHARS).contains(&n) {
-            return Err(ApiError::bad_request(
-                "invalid_password",
+            return Err(ApiError::new(
+                ErrorCode::InvalidPassword,
                 format!(
                     "password must be {} to {} characters long",
                     Self::MIN_CHARS,
@@ -89,8 +94,8 @@ impl DisplayName {
         let name = raw.trim();
         let n = name.chars().count();
         if n == 0 || n > Self::MAX_CHARS {
-            return Err(ApiError::bad_request(
-                "invalid_display_name",
+            return Err(ApiError::new(
+                ErrorCode::InvalidDisplayName,
                 format!(
                     "display_name must be 1 to {} characters after trimming",
                     Self::MAX_CHARS
@@ -98,8 +103,8 @@ impl DisplayName {
             ));
         }
         if name.chars().any(char::is_control) {
-            return Err(ApiError::bad_request(
-                "invalid_display_name",
+            return Err(ApiError::new(
+                ErrorCode::InvalidDisplayName,
                 "display_name must not contain control characters",
             ));
         }

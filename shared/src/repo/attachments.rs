@@ -5,7 +5,9 @@ use chrono::{DateTime, Utc};
 use tokio_postgres::Row;
 
 use super::GenericClient;
-use crate::domain::{AttachmentId, AttachmentStatus, ChatId, MessageId, UserId};
+use crate::contract::{
+    Attachment, AttachmentId, AttachmentStatus, ChatId, MessageAttachment, MessageId, UserId,
+};
 use crate::error::ApiError;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,6 +25,39 @@ pub struct AttachmentRow {
     pub width: Option<i32>,
     pub height: Option<i32>,
     pub created_at: DateTime<Utc>,
+}
+
+impl From<AttachmentRow> for Attachment {
+    fn from(a: AttachmentRow) -> Self {
+        Self {
+            id: a.id,
+            chat_id: a.chat_id,
+            message_id: a.message_id,
+            filename: a.filename,
+            content_type: a.content_type,
+            size: a.size,
+            status: a.status,
+            width: a.width,
+            height: a.height,
+            has_thumbnail: a.thumbnail_key.is_some(),
+            created_at: a.created_at,
+        }
+    }
+}
+
+impl From<AttachmentRow> for MessageAttachment {
+    fn from(a: AttachmentRow) -> Self {
+        Self {
+            id: a.id,
+            filename: a.filename,
+            content_type: a.content_type,
+            size: a.size,
+            status: a.status,
+            width: a.width,
+            height: a.height,
+            has_thumbnail: a.thumbnail_key.is_some(),
+        }
+    }
 }
 
 const COLUMNS: &str = "id, chat_id, uploader_id, message_id, filename, content_type, size, status, \

@@ -5,7 +5,7 @@ use tokio_postgres::Row;
 
 use super::GenericClient;
 use super::messages::{self, MessageRow};
-use crate::domain::{ChatId, ChatKind, MemberRole, UserId};
+use crate::contract::{ChatId, ChatKind, MemberRole, UserId};
 use crate::error::ApiError;
 
 /// A chat as one of its members sees it.

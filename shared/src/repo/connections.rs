@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use super::GenericClient;
-use crate::domain::{ChatId, UserId};
+use crate::contract::{ChatId, UserId};
 use crate::error::ApiError;
 
 /// A connection to push to, and whose it is.
@@ -11,6 +11,12 @@ use crate::error::ApiError;
 pub struct Target {
     pub connection_id: String,
     pub user_id: UserId,
+}
+
+impl AsRef<str> for Target {
+    fn as_ref(&self) -> &str {
+        &self.connection_id
+    }
 }
 
 fn targets(rows: &[tokio_postgres::Row]) -> Result<Vec<Target>, ApiError> {
@@ -95,6 +101,17 @@ pub async fn of_chat_members(
             "SELECT c.connection_id, c.user_id FROM chat_members m \
              JOIN connections c ON c.user_id = m.user_id WHERE m.chat_id = $1",
             &[&chat.0],
+        )
+        .await?;
+    targets(&rows)
+}
+
+/// Every connection of one user.
+pub async fn of_user(db: &impl GenericClient, user: UserId) -> Result<Vec<Target>, ApiError> {
+    let rows = db
+        .query(
+            "SELECT connection_id, user_id FROM connections WHERE user_id = $1",
+            &[&user.0],
         )
         .await?;
     targets(&rows)

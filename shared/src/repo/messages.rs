@@ -5,7 +5,8 @@ use tokio_postgres::Row;
 use uuid::Uuid;
 
 use super::GenericClient;
-use crate::domain::{ChatId, MessageId, UserId};
+use super::attachments::{self, AttachmentRow};
+use crate::contract::{ChatId, Message, MessageId, UserId};
 use crate::error::{ApiError, violated_constraint};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -19,8 +20,61 @@ pub struct MessageRow {
     pub created_at: DateTime<Utc>,
     pub edited_at: Option<DateTime<Utc>>,
     pub deleted_at: Option<DateTime<Utc>>,
-    /// Filled in by `service::attachments::fill`; empty straight from a query.
-    pub attachments: Vec<super::attachments::AttachmentRow>,
+    /// Filled in by [`fill_attachments`]; empty straight from a query.
+    pub attachments: Vec<AttachmentRow>,
+}
+
+impl From<MessageRow> for Message {
+    fn from(m: MessageRow) -> Self {
+        Self {
+            id: m.id,
+            chat_id: m.chat_id,
+            seq: m.seq,
+            sender_id: m.sender_id,
+            client_message_id: m.client_message_id,
+            body: m.body,
+            created_at: m.created_at,
+            edited_at: m.edited_at,
+            deleted: m.deleted_at.is_some(),
+            attachments: m.attachments.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// Fills in the attachments of these messages (one query for all of them). Deleted messages
+/// show none.
+pub async fn fill_attachments(
+    db: &impl GenericClient,
+    messages: &mut [MessageRow],
+) -> Result<(), ApiError> {
+    let ids: Vec<Uuid> = messages
+        .iter()
+        .filter(|m| m.deleted_at.is_none())
+        .map(|m| m.id.0)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut rows = attachments::of_messages(db, &ids).await?;
+    for message in messages.iter_mut() {
+        let (mine, rest): (Vec<_>, Vec<_>) = rows
+            .into_iter()
+            .partition(|a| a.message_id == Some(message.id));
+        message.attachments = mine;
+        rows = rest;
+    }
+    Ok(())
+}
+
+/// One message with its attachments.
+pub async fn with_attachments(
+    db: &impl GenericClient,
+    message: MessageRow,
+) -> Result<MessageRow, ApiError> {
+    let mut one = [message];
+    fill_attachments(db, &mut one).await?;
+    let [message] = one;
+    Ok(message)
 }
 
 pub const COLUMNS: &str =

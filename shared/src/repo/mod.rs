@@ -11,3 +11,8 @@ pub mod users;
 pub mod ws_tickets;
 
 pub use deadpool_postgres::GenericClient;
+
+/// Whether the database answers a trivial query (the health check).
+pub async fn ping(db: &impl GenericClient) -> bool {
+    db.execute("SELECT 1", &[]).await.is_ok()
+}

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::GenericClient;
-use crate::domain::{ChatId, ChatKind, UserId};
+use crate::contract::{ChatId, ChatKind, UserId};
 use crate::error::ApiError;
 
 /// The members of `chat` (not `sender`) who are due a notification job for message `seq`:

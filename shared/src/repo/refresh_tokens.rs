@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::GenericClient;
-use crate::domain::UserId;
+use crate::contract::UserId;
 use crate::error::ApiError;
 
 #[derive(Debug, Clone)]

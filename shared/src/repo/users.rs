@@ -4,7 +4,9 @@ use chrono::{DateTime, Utc};
 use tokio_postgres::Row;
 
 use super::GenericClient;
-use crate::domain::{DisplayName, Email, UserId};
+use crate::contract::ErrorCode;
+use crate::contract::{Me, PublicUser, UserId};
+use crate::domain::{DisplayName, Email};
 use crate::error::{ApiError, violated_constraint};
 
 #[derive(Debug, Clone)]
@@ -15,6 +17,28 @@ pub struct UserRow {
     pub email_notifications: bool,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: Option<DateTime<Utc>>,
+}
+
+impl From<UserRow> for Me {
+    fn from(u: UserRow) -> Self {
+        Self {
+            id: u.id,
+            email: u.email,
+            display_name: u.display_name,
+            email_notifications: u.email_notifications,
+            created_at: u.created_at,
+        }
+    }
+}
+
+impl From<UserRow> for PublicUser {
+    fn from(u: UserRow) -> Self {
+        Self {
+            id: u.id,
+            display_name: u.display_name,
+            last_seen_at: u.last_seen_at,
+        }
+    }
 }
 
 const COLUMNS: &str = "id, email, display_name, email_notifications, created_at, last_seen_at";
@@ -54,8 +78,8 @@ pub async fn insert(
         .await
     {
         Ok(row) => Ok(from_row(&row)?),
-        Err(e) if violated_constraint(&e) == Some("users_email_key") => Err(ApiError::conflict(
-            "email_taken",
+        Err(e) if violated_constraint(&e) == Some("users_email_key") => Err(ApiError::new(
+            ErrorCode::EmailTaken,
             "an account with this e-mail already exists",
         )),
         Err(e) => Err(e.into()),

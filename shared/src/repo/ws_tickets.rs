@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::GenericClient;
-use crate::domain::UserId;
+use crate::contract::UserId;
 use crate::error::ApiError;
 
 pub async fn insert(

@@ -5,17 +5,30 @@ use chrono::{Duration, Utc};
 use uuid::Uuid;
 
 use crate::auth::{AuthUser, opaque, password};
+use crate::contract::ErrorCode;
+use crate::contract::UserId;
+use crate::contract::auth::AuthResponse;
+use crate::contract::realtime::TicketResponse;
 use crate::ctx::Ctx;
-use crate::domain::{DisplayName, Email, Password, UserId};
+use crate::domain::{DisplayName, Email, Password};
 use crate::error::ApiError;
 use crate::repo::{refresh_tokens, users, ws_tickets};
 
 /// A freshly issued pair of tokens.
 #[derive(Debug)]
-pub struct Session {
-    pub access_token: String,
-    pub refresh_token: String,
-    pub expires_in: i64,
+struct Session {
+    access_token: String,
+    refresh_token: String,
+    expires_in: i64,
+}
+
+fn signed_in(user: users::UserRow, session: Session) -> AuthResponse {
+    AuthResponse {
+        user: user.into(),
+        access_token: session.access_token,
+        refresh_token: session.refresh_token,
+        expires_in: session.expires_in,
+    }
 }
 
 /// How long a WebSocket ticket stays valid.
@@ -26,24 +39,24 @@ pub async fn register(
     email: Email,
     password: Password,
     display_name: DisplayName,
-) -> Result<(users::UserRow, Session), ApiError> {
+) -> Result<AuthResponse, ApiError> {
     let hash = password::hash(&password).await?;
     let mut db = ctx.db.get().await?;
     let tx = db.transaction().await?;
     let user = users::insert(&tx, UserId::new(), &email, &hash, &display_name).await?;
     let session = start_session(ctx, &tx, user.id, Uuid::now_v7()).await?;
     tx.commit().await?;
-    Ok((user, session))
+    tracing::info!(user_id = %user.id, "account registered");
+    Ok(signed_in(user, session))
 }
 
-pub async fn login(
-    ctx: &Ctx,
-    email: &str,
-    password: &str,
-) -> Result<(users::UserRow, Session), ApiError> {
-    let invalid = || ApiError::Unauthorized {
-        code: "invalid_credentials",
-        message: "e-mail or password is incorrect".to_owned(),
+/// A wrong password and an unknown e-mail get the same answer, after the same work.
+pub async fn login(ctx: &Ctx, email: &str, password: &str) -> Result<AuthResponse, ApiError> {
+    let invalid = || {
+        ApiError::new(
+            ErrorCode::InvalidCredentials,
+            "e-mail or password is incorrect",
+        )
     };
     let db = ctx.db.get().await?;
     // A malformed e-mail can't match anyone, but still pays for a hash like any miss.
@@ -61,18 +74,17 @@ pub async fn login(
         _ => return Err(invalid()),
     };
     let session = start_session(ctx, &db, user.id, Uuid::now_v7()).await?;
-    Ok((user, session))
+    Ok(signed_in(user, session))
 }
 
 /// Rotates a refresh token. A token presented a second time means it leaked (or a client
 /// raced itself): the whole family is revoked, so the thief's copy and the rotated one die.
-pub async fn refresh(
-    ctx: &Ctx,
-    refresh_token: &str,
-) -> Result<(users::UserRow, Session), ApiError> {
-    let invalid = || ApiError::Unauthorized {
-        code: "invalid_refresh_token",
-        message: "the refresh token is invalid, expired or revoked".to_owned(),
+pub async fn refresh(ctx: &Ctx, refresh_token: &str) -> Result<AuthResponse, ApiError> {
+    let invalid = || {
+        ApiError::new(
+            ErrorCode::InvalidRefreshToken,
+            "the refresh token is invalid, expired or revoked",
+        )
     };
     let digest = opaque::digest(refresh_token);
     let mut db = ctx.db.get().await?;
@@ -103,7 +115,7 @@ pub async fn refresh(
     refresh_tokens::mark_used(&tx, token.id).await?;
     let session = start_session(ctx, &tx, user.id, token.family_id).await?;
     tx.commit().await?;
-    Ok((user, session))
+    Ok(signed_in(user, session))
 }
 
 /// Ends the session the refresh token belongs to. Unknown tokens are ignored: logging out is
@@ -119,12 +131,17 @@ pub async fn logout(ctx: &Ctx, refresh_token: &str) -> Result<(), ApiError> {
     Ok(())
 }
 
-pub async fn issue_ticket(ctx: &Ctx, user: AuthUser) -> Result<(String, i64), ApiError> {
+/// A single-use ticket for the WebSocket `$connect`: browsers cannot set headers on a
+/// WebSocket handshake, and a ticket keeps the access token itself out of URLs and logs.
+pub async fn issue_ticket(ctx: &Ctx, user: AuthUser) -> Result<TicketResponse, ApiError> {
     let ticket = opaque::generate();
     let db = ctx.db.get().await?;
     let expires_at = Utc::now() + Duration::seconds(TICKET_TTL_SECS);
     ws_tickets::insert(&db, &opaque::digest(&ticket), user.id, expires_at).await?;
-    Ok((ticket, TICKET_TTL_SECS))
+    Ok(TicketResponse {
+        ticket,
+        expires_in: TICKET_TTL_SECS,
+    })
 }
 
 async fn start_session(

@@ -1,39 +1,27 @@
-//! Chats: creation (one direct chat per pair, safe under concurrency), membership rules,
-//! and the member check every chat route starts with.
+//! Chats: creation (one direct chat per pair, safe under concurrency), listing, and
+//! membership changes, which are announced (`service::announce`).
 
 use std::collections::BTreeSet;
 
 use crate::auth::AuthUser;
+use crate::contract::chats::ChatList;
+use crate::contract::{Chat, ChatId, ChatKind, ChatMember, ErrorCode, MemberRole, Message, UserId};
 use crate::ctx::Ctx;
-use crate::domain::{ChatId, ChatKind, ChatTitle, MemberRole, UserId};
+use crate::domain::ChatTitle;
 use crate::error::ApiError;
 use crate::repo::chats::{self, ChatRow, MemberRow, Membership};
 use crate::repo::{GenericClient, users};
+use crate::service::access::{chat_not_found, require_member};
+use crate::service::announce::{Change, announce};
 
 /// Most members a group chat can have, its owner included.
 pub const MAX_GROUP_MEMBERS: usize = 500;
 
 /// A chat as its member sees it, with all its members.
 #[derive(Debug, Clone)]
-pub struct ChatDetails {
+struct ChatDetails {
     pub chat: ChatRow,
     pub members: Vec<MemberRow>,
-}
-
-pub fn chat_not_found() -> ApiError {
-    ApiError::not_found("chat_not_found", "chat not found")
-}
-
-/// The caller's membership, or 404 `chat_not_found`: a non-member learns nothing about
-/// whether the chat exists.
-pub async fn require_member(
-    db: &impl GenericClient,
-    chat: ChatId,
-    user: UserId,
-) -> Result<Membership, ApiError> {
-    chats::membership(db, chat, user)
-        .await?
-        .ok_or_else(chat_not_found)
 }
 
 async fn require_known(db: &impl GenericClient, ids: &[UserId]) -> Result<(), ApiError> {
@@ -46,22 +34,57 @@ async fn require_known(db: &impl GenericClient, ids: &[UserId]) -> Result<(), Ap
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ");
-    Err(ApiError::bad_request(
-        "unknown_user",
+    Err(ApiError::new(
+        ErrorCode::UnknownUser,
         format!("no such user: {list}"),
     ))
 }
 
+impl ChatDetails {
+    /// The chat as `me` sees it: a direct chat is titled with the other member's name.
+    fn into_wire(self, me: AuthUser) -> Chat {
+        let title = match (&self.chat.kind, &self.chat.title) {
+            (ChatKind::Group, Some(t)) => t.clone(),
+            _ => self
+                .members
+                .iter()
+                .find(|m| m.user_id != me.id)
+                .map(|m| m.display_name.clone())
+                .unwrap_or_default(),
+        };
+        Chat {
+            id: self.chat.id,
+            kind: self.chat.kind,
+            title,
+            members: self.members.into_iter().map(member_to_wire).collect(),
+            last_message: self.chat.last_message.map(Message::from),
+            last_seq: self.chat.last_seq,
+            unread_count: self.chat.unread_count,
+            last_read_seq: self.chat.my_last_read_seq,
+            my_role: self.chat.my_role,
+            created_at: self.chat.created_at,
+            last_activity_at: self.chat.last_activity_at,
+        }
+    }
+}
+
+fn member_to_wire(m: MemberRow) -> ChatMember {
+    ChatMember {
+        id: m.user_id,
+        display_name: m.display_name,
+        role: m.role,
+        last_read_seq: m.last_read_seq,
+        last_seen_at: m.last_seen_at,
+        online: m.online,
+    }
+}
+
 /// The direct chat between the caller and `other`, created if it does not exist yet.
 /// Returns whether it was created.
-pub async fn open_direct(
-    ctx: &Ctx,
-    me: AuthUser,
-    other: UserId,
-) -> Result<(ChatDetails, bool), ApiError> {
+pub async fn open_direct(ctx: &Ctx, me: AuthUser, other: UserId) -> Result<(Chat, bool), ApiError> {
     if other == me.id {
-        return Err(ApiError::bad_request(
-            "cannot_chat_with_self",
+        return Err(ApiError::new(
+            ErrorCode::CannotChatWithSelf,
             "a direct chat needs another user",
         ));
     }
@@ -92,7 +115,7 @@ pub async fn open_direct(
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("direct chat vanished")))?
     };
     tx.commit().await?;
-    Ok((details(&db, me, chat_id).await?, created))
+    Ok((details(&db, me, chat_id).await?.into_wire(me), created))
 }
 
 pub async fn create_group(
@@ -100,11 +123,11 @@ pub async fn create_group(
     me: AuthUser,
     title: ChatTitle,
     member_ids: Vec<UserId>,
-) -> Result<ChatDetails, ApiError> {
+) -> Result<Chat, ApiError> {
     let others: BTreeSet<UserId> = member_ids.into_iter().filter(|u| *u != me.id).collect();
     if others.len() + 1 > MAX_GROUP_MEMBERS {
-        return Err(ApiError::bad_request(
-            "too_many_members",
+        return Err(ApiError::new(
+            ErrorCode::TooManyMembers,
             format!("a group has at most {MAX_GROUP_MEMBERS} members"),
         ));
     }
@@ -118,19 +141,23 @@ pub async fn create_group(
     members.extend(others.iter().map(|u| (*u, MemberRole::Member)));
     chats::add_members(&tx, id, &members).await?;
     tx.commit().await?;
-    details(&db, me, id).await
+    Ok(details(&db, me, id).await?.into_wire(me))
 }
 
-/// Every chat of the caller with members: two queries, however many chats.
-pub async fn list(ctx: &Ctx, me: AuthUser) -> Result<Vec<ChatDetails>, ApiError> {
+/// Every chat of the caller with members, most recently active first: three queries,
+/// however many chats.
+pub async fn list(ctx: &Ctx, me: AuthUser) -> Result<ChatList, ApiError> {
     let db = ctx.db.get().await?;
     let rows = chats::for_member(&db, me.id, None).await?;
-    attach_members(&db, rows).await
+    let all = attach_members(&db, rows).await?;
+    Ok(ChatList {
+        chats: all.into_iter().map(|d| d.into_wire(me)).collect(),
+    })
 }
 
-pub async fn get(ctx: &Ctx, me: AuthUser, chat: ChatId) -> Result<ChatDetails, ApiError> {
+pub async fn get(ctx: &Ctx, me: AuthUser, chat: ChatId) -> Result<Chat, ApiError> {
     let db = ctx.db.get().await?;
-    details(&db, me, chat).await
+    Ok(details(&db, me, chat).await?.into_wire(me))
 }
 
 async fn details(
@@ -159,7 +186,7 @@ async fn attach_members(
         .enumerate()
         .filter_map(|(i, c)| c.last_message.take().map(|m| (i, m)))
         .unzip();
-    crate::service::attachments::fill(db, &mut last).await?;
+    crate::repo::messages::fill_attachments(db, &mut last).await?;
     for (i, message) in slots.into_iter().zip(last) {
         rows[i].last_message = Some(message);
     }
@@ -180,29 +207,29 @@ async fn attach_members(
 
 fn require_group(m: &Membership) -> Result<(), ApiError> {
     if m.kind == ChatKind::Direct {
-        return Err(ApiError::conflict(
-            "direct_chat_members_fixed",
+        return Err(ApiError::new(
+            ErrorCode::DirectChatMembersFixed,
             "the members of a direct chat cannot change",
         ));
     }
     Ok(())
 }
 
-/// Adds `user` to a group chat (owner only). Returns whether they were added (false when
-/// already a member).
+/// Adds `user` to a group chat (owner only) and announces it. Returns the chat and whether
+/// they were added (false when already a member).
 pub async fn add_member(
     ctx: &Ctx,
     me: AuthUser,
     chat: ChatId,
     user: UserId,
-) -> Result<(ChatDetails, bool), ApiError> {
+) -> Result<(Chat, bool), ApiError> {
     let mut db = ctx.db.get().await?;
     let tx = db.transaction().await?;
     let mine = require_member(&tx, chat, me.id).await?;
     require_group(&mine)?;
     if mine.role != MemberRole::Owner {
-        return Err(ApiError::forbidden(
-            "not_chat_owner",
+        return Err(ApiError::new(
+            ErrorCode::NotChatOwner,
             "only the chat's owner can add members",
         ));
     }
@@ -210,18 +237,29 @@ pub async fn add_member(
     if chats::membership(&tx, chat, user).await?.is_none()
         && chats::member_count(&tx, chat).await? >= MAX_GROUP_MEMBERS as i64
     {
-        return Err(ApiError::conflict(
-            "chat_full",
+        return Err(ApiError::new(
+            ErrorCode::ChatFull,
             format!("a group has at most {MAX_GROUP_MEMBERS} members"),
         ));
     }
     let added = chats::add_members(&tx, chat, &[(user, MemberRole::Member)]).await? == 1;
     tx.commit().await?;
-    Ok((details(&db, me, chat).await?, added))
+    let details = details(&db, me, chat).await?;
+    drop(db);
+    let member = details.members.iter().find(|m| m.user_id == user).cloned();
+    if let (true, Some(member)) = (added, member) {
+        let change = Change::MemberAdded {
+            chat_id: chat,
+            member: member_to_wire(member),
+        };
+        announce(ctx, &change).await;
+    }
+    Ok((details.into_wire(me), added))
 }
 
 /// Removes `user` from a group chat: the owner removes anyone, a member removes only
 /// themself (leaving). When the owner leaves, the longest-standing member becomes owner.
+/// Announced to the remaining members and to the one removed.
 pub async fn remove_member(
     ctx: &Ctx,
     me: AuthUser,
@@ -233,18 +271,24 @@ pub async fn remove_member(
     let mine = require_member(&tx, chat, me.id).await?;
     require_group(&mine)?;
     if user != me.id && mine.role != MemberRole::Owner {
-        return Err(ApiError::forbidden(
-            "not_chat_owner",
+        return Err(ApiError::new(
+            ErrorCode::NotChatOwner,
             "only the chat's owner can remove other members",
         ));
     }
     if !chats::remove_member(&tx, chat, user).await? {
-        return Err(ApiError::not_found(
-            "member_not_found",
+        return Err(ApiError::new(
+            ErrorCode::MemberNotFound,
             "that user is not a member of this chat",
         ));
     }
     chats::ensure_owner(&tx, chat).await?;
     tx.commit().await?;
+    drop(db);
+    let change = Change::MemberRemoved {
+        chat_id: chat,
+        user_id: user,
+    };
+    announce(ctx, &change).await;
     Ok(())
 }

@@ -1,4 +1,5 @@
-//! Real time: connections, presence, fan-out and the stale-connection sweeper.
+//! Real time: connections, presence, typing, fan-out and the stale-connection sweeper. What a
+//! stored change announces is decided in `service::announce`; this module does the pushing.
 //!
 //! Fan-out is best effort by design: the message is already stored when anyone is told, so a
 //! failed push loses nothing (clients catch up through `GET /api/chats` + `after_seq`). It runs
@@ -11,14 +12,14 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures::stream::{self, StreamExt as _};
 
-use crate::api::events::ServerEvent;
 use crate::auth::{AuthUser, opaque};
+use crate::clients::push::Delivery;
+use crate::contract::{ChatId, ServerEvent, UserId};
 use crate::ctx::Ctx;
-use crate::domain::{ChatId, UserId};
 use crate::error::ApiError;
-use crate::push::Delivery;
 use crate::repo::connections::{self, Target};
 use crate::repo::{refresh_tokens, users, ws_tickets};
+use crate::service::access::require_member;
 
 /// API Gateway closes every connection after 2 hours; rows older than that (plus a margin)
 /// are stale whatever `$disconnect` said.
@@ -125,6 +126,41 @@ pub async fn reply(ctx: &Ctx, connection_id: &str, event: &ServerEvent) {
         }
         Delivery::Failed(reason) => {
             tracing::warn!(%connection_id, %reason, "reply failed");
+        }
+    }
+}
+
+/// `typing`: relayed to the other members' connections; nothing is stored.
+pub async fn typing(
+    ctx: &Ctx,
+    me: AuthUser,
+    chat: ChatId,
+    is_typing: bool,
+) -> Result<(), ApiError> {
+    require_member(&ctx.db.get().await?, chat, me.id).await?;
+    let event = ServerEvent::Typing {
+        chat_id: chat,
+        user_id: me.id,
+        is_typing,
+    };
+    to_chat_except_user(ctx, chat, me.id, &event).await;
+    Ok(())
+}
+
+/// Pushes to every connection of `user`.
+pub async fn to_user(ctx: &Ctx, user: UserId, event: &ServerEvent) -> FanoutReport {
+    if !ctx.push.is_enabled() {
+        return FanoutReport::default();
+    }
+    let targets = match ctx.db.get().await {
+        Ok(db) => connections::of_user(&db, user).await,
+        Err(e) => Err(e.into()),
+    };
+    match targets {
+        Ok(targets) => fan_out(ctx, targets, event).await,
+        Err(e) => {
+            tracing::warn!(error = %e, "fan-out: could not load connections");
+            FanoutReport::default()
         }
     }
 }

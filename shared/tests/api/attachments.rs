@@ -190,7 +190,7 @@ async fn an_image_that_is_really_text_is_rejected_and_its_file_deleted() {
         .assert_error(409, "attachment_rejected");
     app.send_with_attachments(&alice.access_token, &chat, "look", &[&id])
         .await
-        .assert_error(400, "attachment_rejected");
+        .assert_error(409, "attachment_rejected");
 }
 
 /// A PNG whose header claims `side` x `side` pixels, with almost no data behind it.
@@ -305,7 +305,7 @@ async fn the_same_job_delivered_twice_makes_one_thumbnail_and_no_error() {
     }
     assert_eq!(ran, 2);
     // And a job replayed by hand after the verdict.
-    let job = shared::service::attachments::MediaJob {
+    let job = shared::service::attachments::uploads::MediaJob {
         attachment_id: id.parse().unwrap(),
     };
     let mut record = aws_lambda_events::sqs::SqsMessage::default();
@@ -435,7 +435,7 @@ async fn sends_refuse_attachments_that_are_not_theirs_to_send() {
         .to_owned();
     app.send_with_attachments(t, &chat, "x", &[&pending])
         .await
-        .assert_error(400, "attachment_not_uploaded");
+        .assert_error(409, "attachment_not_uploaded");
     let mine = app.upload(t, &chat, "a.txt", "text/plain", b"abc").await;
     app.send_with_attachments(t, &chat, "x", &[&mine, &mine])
         .await
@@ -483,7 +483,7 @@ async fn uploads_never_completed_are_swept_after_a_day() {
         )
         .await
         .unwrap();
-    let removed = shared::service::attachments::sweep_pending(&app.ctx)
+    let removed = shared::service::attachments::worker::sweep_pending(&app.ctx)
         .await
         .unwrap();
     assert_eq!(removed, 1);

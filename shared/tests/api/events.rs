@@ -10,12 +10,8 @@ use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayWebsocketProxy
 use aws_lambda_events::encodings::Body;
 use aws_lambda_events::sqs::SqsEvent;
 use serde_json::Value;
-use shared::routes;
+use shared::routes::{self, Trigger};
 use testkit::TestApp;
-
-/// Functions that no route or queue of the route table names, and what triggers them.
-const SCHEDULED: &[&str] = &["ws-sweeper", "attachments-sweeper"];
-const CUSTOM_RESOURCE: &[&str] = &["migrate"];
 
 fn functions_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../functions")
@@ -49,50 +45,59 @@ fn body(out: &Option<Body>) -> Value {
 
 #[test]
 fn every_function_has_an_event_fixture_of_its_own_trigger() {
-    let mut names: Vec<String> = std::fs::read_dir(functions_dir())
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert!(names.len() >= 38, "found only {names:?}");
-    for name in &names {
+    let functions = routes::functions();
+    assert!(functions.len() >= 38, "found only {functions:?}");
+    for (name, trigger, _) in &functions {
         let value: Value = serde_json::from_str(&raw(name))
             .unwrap_or_else(|e| panic!("{name}/event.json is not JSON: {e}"));
-        if let Some(route) = routes::HTTP_ROUTES.iter().find(|r| r.function == name) {
-            let event = http_event(name, "x");
-            assert_eq!(
-                event.route_key.as_deref(),
-                Some(route.route_key().as_str()),
-                "{name}"
-            );
-            assert_eq!(value["version"], "2.0", "{name}: payload format 2.0");
-        } else if let Some(route) = routes::WS_ROUTES.iter().find(|r| r.function == name) {
-            let event = ws_event(name);
-            assert_eq!(
-                event.request_context.route_key.as_deref(),
-                Some(route.route_key),
-                "{name}"
-            );
-            assert!(event.request_context.connection_id.is_some(), "{name}");
-        } else if routes::SQS_WORKERS.iter().any(|w| w.function == name) {
-            let event: SqsEvent = serde_json::from_value(value).unwrap();
-            assert!(
-                !event.records.is_empty(),
-                "{name}: an SQS batch of at least one record"
-            );
-            for record in &event.records {
-                assert_eq!(record.event_source.as_deref(), Some("aws:sqs"));
-                let job: Value = serde_json::from_str(record.body.as_deref().unwrap()).unwrap();
-                assert!(job.is_object(), "{name}: the job is a JSON object");
+        match trigger {
+            Trigger::Http => {
+                let route = routes::HTTP_ROUTES
+                    .iter()
+                    .find(|r| r.function == *name)
+                    .unwrap();
+                let event = http_event(name, "x");
+                assert_eq!(
+                    event.route_key.as_deref(),
+                    Some(route.route_key().as_str()),
+                    "{name}"
+                );
+                assert_eq!(value["version"], "2.0", "{name}: payload format 2.0");
             }
-        } else if SCHEDULED.contains(&name.as_str()) {
-            assert_eq!(value["detail-type"], "Scheduled Event", "{name}");
-            assert_eq!(value["source"], "aws.events", "{name}");
-        } else if CUSTOM_RESOURCE.contains(&name.as_str()) {
-            assert_eq!(value["RequestType"], "Create", "{name}");
-            assert!(value["ResponseURL"].is_string(), "{name}");
-        } else {
-            panic!("functions/{name} is served by no route, queue, schedule or custom resource");
+            Trigger::WebSocket => {
+                let route = routes::WS_ROUTES
+                    .iter()
+                    .find(|r| r.function == *name)
+                    .unwrap();
+                let event = ws_event(name);
+                assert_eq!(
+                    event.request_context.route_key.as_deref(),
+                    Some(route.route_key),
+                    "{name}"
+                );
+                assert!(event.request_context.connection_id.is_some(), "{name}");
+            }
+            Trigger::Sqs => {
+                let event: SqsEvent = serde_json::from_value(value).unwrap();
+                assert!(
+                    !event.records.is_empty(),
+                    "{name}: an SQS batch of at least one record"
+                );
+                for record in &event.records {
+                    assert_eq!(record.event_source.as_deref(), Some("aws:sqs"));
+                    let job: Value = serde_json::from_str(record.body.as_deref().unwrap()).unwrap();
+                    assert!(job.is_object(), "{name}: the job is a JSON object");
+                }
+            }
+            Trigger::Schedule => {
+                assert_eq!(value["detail-type"], "Scheduled Event", "{name}");
+                assert_eq!(value["source"], "aws.events", "{name}");
+            }
+            // The deploy invokes migrate as a CloudFormation custom resource.
+            Trigger::Invoked => {
+                assert_eq!(value["RequestType"], "Create", "{name}");
+                assert!(value["ResponseURL"].is_string(), "{name}");
+            }
         }
     }
 }

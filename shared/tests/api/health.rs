@@ -41,6 +41,7 @@ async fn sslmode_require_is_honoured_so_a_server_without_tls_is_refused() {
         ctx: shared::Ctx::new(config).unwrap(),
         database_url: url,
         aws: None,
+        sdk: None,
     };
     strict.health().await.assert_status(503);
     // The default (prefer) falls back to plain text for a local cluster.

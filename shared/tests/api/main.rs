@@ -9,6 +9,7 @@ mod chats;
 mod contract;
 mod events;
 mod health;
+mod layers;
 mod messages;
 mod notifications;
 mod tickets;

@@ -25,7 +25,7 @@ fn queue(app: &TestApp) -> String {
 
 /// Runs the e-mail worker until its queue is empty.
 async fn run_worker(app: &TestApp) -> usize {
-    testkit::aws::drain(&app.ctx, &EMAIL_WORKER, &queue(app)).await
+    testkit::aws::drain(&app.ctx, app.aws_clients(), &EMAIL_WORKER).await
 }
 
 /// The mail this test's sender sent to `user`.
@@ -353,8 +353,8 @@ async fn a_permanent_ses_failure_is_recorded_and_not_retried() {
 
     // Delivered again, the job has nothing left to do.
     let job = Job {
-        user_id: shared::domain::UserId(bob.id.parse().unwrap()),
-        chat_id: shared::domain::ChatId(chat.parse().unwrap()),
+        user_id: shared::contract::UserId(bob.id.parse().unwrap()),
+        chat_id: shared::contract::ChatId(chat.parse().unwrap()),
         seq: 1,
         deferred_until: None,
     };
@@ -399,8 +399,8 @@ async fn a_second_burst_within_the_window_is_mailed_when_the_window_ends() {
         .unwrap()
         .get(0);
     let job = Job {
-        user_id: shared::domain::UserId(bob.id.parse().unwrap()),
-        chat_id: shared::domain::ChatId(chat.parse().unwrap()),
+        user_id: shared::contract::UserId(bob.id.parse().unwrap()),
+        chat_id: shared::contract::ChatId(chat.parse().unwrap()),
         seq: 3,
         deferred_until: Some(deferred_until),
     };

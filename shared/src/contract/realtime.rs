@@ -1,13 +1,25 @@
-//! The WebSocket contract: the actions clients send (routed on `action`) and the events the
-//! server pushes (tagged by `type`). `docs/websocket.json` is generated from these types.
+//! The WebSocket contract: the ticket that opens a connection, the actions clients send
+//! (routed on `action`) and the events the server pushes (tagged by `type`).
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use crate::api::messages::Message;
-use crate::domain::{ChatId, UserId};
+use super::attachments::Attachment;
+use super::chats::ChatMember;
+use super::error::ErrorCode;
+use super::ids::{ChatId, UserId};
+use super::messages::Message;
+
+// The answer of `POST /api/ws/ticket`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct TicketResponse {
+    /// Pass as `?ticket=` when opening the WebSocket; works once.
+    pub ticket: String,
+    /// Seconds until the ticket expires.
+    pub expires_in: i64,
+}
 
 /// `{"action":"send_message", ...}`: store a message; answered by `message_sent`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -84,7 +96,7 @@ pub enum ServerEvent {
     /// images) or `rejected`. To the chat's members once it is in a message, else to its
     /// uploader.
     AttachmentUpdated {
-        attachment: crate::api::attachments::Attachment,
+        attachment: Attachment,
     },
     /// A member's read marker moved.
     Read {
@@ -92,9 +104,21 @@ pub enum ServerEvent {
         user_id: UserId,
         seq: i64,
     },
+    /// Someone joined a group: to every member, the new one included (for whom the chat is
+    /// new: `GET /api/chats/{id}` fetches it).
+    MemberAdded {
+        chat_id: ChatId,
+        member: ChatMember,
+    },
+    /// Someone left a group or was removed: to the remaining members and to them. Roles may
+    /// have changed too (an owner who leaves hands over): `GET /api/chats/{id}` tells.
+    MemberRemoved {
+        chat_id: ChatId,
+        user_id: UserId,
+    },
     /// Bad input on this connection; the socket stays open.
     Error {
-        code: String,
+        code: ErrorCode,
         message: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         client_message_id: Option<Uuid>,

@@ -5,12 +5,10 @@
 use std::time::Duration;
 
 use aws_sdk_apigatewaymanagement::Client;
-use aws_sdk_apigatewaymanagement::config::{BehaviorVersion, Credentials, Region};
 use aws_sdk_apigatewaymanagement::primitives::Blob;
 use futures::stream::{self, StreamExt as _};
 
 use crate::config::Config;
-use crate::repo::connections::Target;
 
 /// What became of one push.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,14 +56,8 @@ impl Pusher {
 
     /// A pusher for a local endpoint with fixed credentials (the local gateway ignores them).
     pub fn local(endpoint: &str, config: &Config) -> Self {
-        let conf = aws_sdk_apigatewaymanagement::Config::builder()
-            .behavior_version(BehaviorVersion::latest())
-            .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new("local", "local", None, None, "local"))
-            .endpoint_url(endpoint)
-            .build();
         Self {
-            client: Some(Client::from_conf(conf)),
+            client: Some(Client::new(&super::local_sdk_config(endpoint))),
             timeout: config.push_timeout,
             concurrency: config.push_concurrency.max(1),
         }
@@ -129,14 +121,19 @@ impl Pusher {
         }
     }
 
-    /// Sends `data` to every target concurrently (bounded), returning each outcome.
-    pub async fn post_all(&self, targets: Vec<Target>, data: &[u8]) -> Vec<(Target, Delivery)> {
+    /// Sends `data` to every target (a connection id, or something naming one) concurrently
+    /// (bounded), returning each outcome.
+    pub async fn post_all<T: AsRef<str>>(
+        &self,
+        targets: Vec<T>,
+        data: &[u8],
+    ) -> Vec<(T, Delivery)> {
         if self.client.is_none() || targets.is_empty() {
             return Vec::new();
         }
         stream::iter(targets)
             .map(|t| async move {
-                let d = self.post(&t.connection_id, data).await;
+                let d = self.post(t.as_ref(), data).await;
                 (t, d)
             })
             .buffer_unordered(self.concurrency)

@@ -1,4 +1,5 @@
-//! Id newtypes, so a chat id can never be passed where a user id is expected.
+//! Id newtypes, so a chat id can never be passed where a user id is expected. On the wire
+//! each is a UUID string.
 
 macro_rules! id_type {
     ($(#[$meta:meta])* $name:ident) => {
@@ -35,7 +36,6 @@ macro_rules! id_type {
         }
     };
 }
-pub(crate) use id_type;
 
 id_type!(
     /// A user's id.
@@ -50,4 +50,9 @@ id_type!(
 id_type!(
     /// A stored message's id.
     MessageId
+);
+
+id_type!(
+    /// An attachment's id.
+    AttachmentId
 );

@@ -1,0 +1,95 @@
+//! Mail (SESv2): sends a rendered mail from the configured sender identity and tells a
+//! refusal for good from a failure worth retrying.
+
+use aws_sdk_sesv2::error::{ProvideErrorMetadata as _, SdkError};
+use aws_sdk_sesv2::operation::send_email::SendEmailError;
+use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageHeader};
+
+/// A mail ready to go: plain text and HTML, and headers of its own (e.g. List-Unsubscribe).
+#[derive(Debug, Clone)]
+pub struct OutgoingMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+    pub headers: Vec<(String, String)>,
+}
+
+/// Why SES did not take a mail.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// Refused for good (bad address, unverified sender, malformed request): SES's code.
+    #[error("SES refused the mail: {0}")]
+    Permanent(String),
+    /// Throttling, quotas, a paused account, the network: worth retrying.
+    #[error("SES: {0:#}")]
+    Transient(anyhow::Error),
+}
+
+#[derive(Clone, Debug)]
+pub struct Mailer {
+    ses: aws_sdk_sesv2::Client,
+    from: String,
+}
+
+impl Mailer {
+    pub fn new(ses: aws_sdk_sesv2::Client, from: String) -> Self {
+        Self { ses, from }
+    }
+
+    pub async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
+        let content = |data: &str| {
+            Content::builder()
+                .data(data)
+                .charset("UTF-8")
+                .build()
+                .map_err(|e| MailError::Transient(e.into()))
+        };
+        let mut message = Message::builder().subject(content(&mail.subject)?).body(
+            Body::builder()
+                .text(content(&mail.text)?)
+                .html(content(&mail.html)?)
+                .build(),
+        );
+        for (name, value) in &mail.headers {
+            message = message.headers(
+                MessageHeader::builder()
+                    .name(name)
+                    .value(value)
+                    .build()
+                    .map_err(|e| MailError::Transient(e.into()))?,
+            );
+        }
+        self.ses
+            .send_email()
+            .from_email_address(&self.from)
+            .destination(Destination::builder().to_addresses(&mail.to).build())
+            .content(EmailContent::builder().simple(message.build()).build())
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(classify)
+    }
+}
+
+fn classify(err: SdkError<SendEmailError, aws_sdk_sesv2::config::http::HttpResponse>) -> MailError {
+    let SdkError::ServiceError(service) = &err else {
+        // Timeouts, connection and response errors: SES may be fine a moment later.
+        return MailError::Transient(err.into());
+    };
+    let code = service.err().code().unwrap_or("unknown").to_owned();
+    let status = service.raw().status().as_u16();
+    match service.err() {
+        SendEmailError::MessageRejected(_)
+        | SendEmailError::MailFromDomainNotVerifiedException(_)
+        | SendEmailError::BadRequestException(_)
+        | SendEmailError::NotFoundException(_) => MailError::Permanent(code),
+        SendEmailError::TooManyRequestsException(_)
+        | SendEmailError::LimitExceededException(_)
+        | SendEmailError::AccountSuspendedException(_)
+        | SendEmailError::SendingPausedException(_) => MailError::Transient(err.into()),
+        // Errors this SDK version does not model: a 4xx other than 429 is about the request.
+        _ if (400..500).contains(&status) && status != 429 => MailError::Permanent(code),
+        _ => MailError::Transient(err.into()),
+    }
+}

@@ -1,0 +1,108 @@
+//! Chats as their members see them, and the requests of `/api/chats`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::ids::{ChatId, UserId};
+use super::messages::Message;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatKind {
+    Direct,
+    Group,
+}
+
+impl ChatKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Direct => "direct",
+            Self::Group => "group",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Self {
+        if s == "direct" {
+            Self::Direct
+        } else {
+            Self::Group
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MemberRole {
+    Owner,
+    Member,
+}
+
+impl MemberRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Member => "member",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Self {
+        if s == "owner" {
+            Self::Owner
+        } else {
+            Self::Member
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ChatMember {
+    pub id: UserId,
+    pub display_name: String,
+    pub role: MemberRole,
+    /// How far this member has read (for read receipts).
+    pub last_read_seq: i64,
+    pub last_seen_at: Option<DateTime<Utc>>,
+    /// Has a live connection now.
+    pub online: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct Chat {
+    pub id: ChatId,
+    pub kind: ChatKind,
+    /// The group's title; for a direct chat, the other member's display name.
+    pub title: String,
+    pub members: Vec<ChatMember>,
+    pub last_message: Option<Message>,
+    /// The seq of the newest message (0 when there is none).
+    pub last_seq: i64,
+    /// Messages after my read marker that others sent (deleted ones not counted).
+    pub unread_count: i64,
+    /// My read marker.
+    pub last_read_seq: i64,
+    pub my_role: MemberRole,
+    pub created_at: DateTime<Utc>,
+    pub last_activity_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct ChatList {
+    pub chats: Vec<Chat>,
+}
+
+/// `{"kind":"direct","member_ids":[other]}` or `{"kind":"group","title":"...","member_ids":[...]}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateChat {
+    pub kind: ChatKind,
+    pub title: Option<String>,
+    #[serde(default)]
+    pub member_ids: Vec<UserId>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddMember {
+    pub user_id: UserId,
+}

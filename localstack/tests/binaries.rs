@@ -205,3 +205,84 @@ async fn a_function_that_cannot_start_fails_its_invocation() {
         .unwrap_err();
     assert!(matches!(err, InvokeError::Exited { .. }), "{err}");
 }
+
+/// A stand-in for CloudFormation's presigned response URL: the bodies PUT to it.
+async fn response_url() -> (String, tokio::sync::mpsc::UnboundedReceiver<Value>) {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let app = axum::Router::new().route(
+        "/cfn-response",
+        axum::routing::put(move |body: String| {
+            let _ = tx.send(serde_json::from_str::<Value>(&body).unwrap_or(Value::Null));
+            async { "" }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/cfn-response", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (url, rx)
+}
+
+#[tokio::test]
+async fn the_deploy_migrates_through_the_migrate_custom_resource() {
+    let app = TestApp::spawn().await;
+    let empty = format!("cfn_{}", uuid::Uuid::new_v4().simple());
+    app.db()
+        .await
+        .batch_execute(&format!("CREATE DATABASE {empty}"))
+        .await
+        .unwrap();
+    let (base, _) = app.database_url.rsplit_once('/').unwrap();
+    let mut settings = binaries(&app).settings().clone();
+    settings
+        .env
+        .push(("DATABASE_URL".into(), format!("{base}/{empty}")));
+    let b = Binaries::new(settings);
+    let (url, mut answers) = response_url().await;
+
+    let create = fixture("migrate").replace("http://127.0.0.1:9/REPLACE_WITH_RESPONSE_URL", &url);
+    let out: Value = invoke(&b, "migrate", create.clone()).await;
+    let answer = answers.recv().await.unwrap();
+    assert_eq!(answer["Status"], "SUCCESS", "{answer}");
+    assert_eq!(answer, out);
+    assert_eq!(answer["LogicalResourceId"], "Migrations");
+    assert!(
+        answer["Data"]["Applied"]
+            .as_str()
+            .unwrap()
+            .contains("connections"),
+        "{answer}"
+    );
+
+    // The same deploy again (an Update): nothing left to apply, same physical id.
+    let update = create.replace("\"Create\"", "\"Update\"");
+    let _: Value = invoke(&b, "migrate", update).await;
+    let again = answers.recv().await.unwrap();
+    assert_eq!(again["Status"], "SUCCESS");
+    assert_eq!(again["Data"]["Applied"], "");
+    assert_eq!(again["PhysicalResourceId"], answer["PhysicalResourceId"]);
+}
+
+#[tokio::test]
+async fn a_failed_migration_fails_the_deploy_and_a_delete_migrates_nothing() {
+    let app = TestApp::spawn().await;
+    let mut settings = binaries(&app).settings().clone();
+    settings.env.push((
+        "DATABASE_URL".into(),
+        "postgres://postgres@127.0.0.1:9/nothing".into(),
+    ));
+    let b = Binaries::new(settings);
+    let (url, mut answers) = response_url().await;
+    let create = fixture("migrate").replace("http://127.0.0.1:9/REPLACE_WITH_RESPONSE_URL", &url);
+
+    let _: Value = invoke(&b, "migrate", create.clone()).await;
+    let failed = answers.recv().await.unwrap();
+    assert_eq!(failed["Status"], "FAILED", "{failed}");
+    assert!(
+        failed["Reason"].as_str().unwrap().contains("connect"),
+        "{failed}"
+    );
+
+    let delete = create.replace("\"Create\"", "\"Delete\"");
+    let _: Value = invoke(&b, "migrate", delete).await;
+    assert_eq!(answers.recv().await.unwrap()["Status"], "SUCCESS");
+}

@@ -130,7 +130,7 @@ async fn typing_reaches_the_other_members_only() {
 }
 
 #[tokio::test]
-async fn mark_read_moves_the_marker_and_tells_the_others() {
+async fn mark_read_moves_the_marker_and_tells_the_others_and_the_readers_other_tabs() {
     let stack = TestStack::spawn().await;
     let (alice, bob, chat) = pair(&stack).await;
     for i in 0..3 {
@@ -140,16 +140,15 @@ async fn mark_read_moves_the_marker_and_tells_the_others() {
     }
     let mut alice_ws = online(&stack, &alice).await;
     let mut bob_ws = online(&stack, &bob).await;
+    let mut bob_tab = online(&stack, &bob).await;
     alice_ws.recv_type("presence").await;
 
     bob_ws
         .send_json(json!({"action": "mark_read", "chat_id": chat, "seq": 2}))
         .await;
-    let e = alice_ws.recv().await;
-    assert_eq!(
-        e,
-        json!({"type": "read", "chat_id": chat, "user_id": bob.id, "seq": 2})
-    );
+    let read = json!({"type": "read", "chat_id": chat, "user_id": bob.id, "seq": 2});
+    assert_eq!(alice_ws.recv().await, read);
+    assert_eq!(bob_tab.recv_type("read").await, read);
     bob_ws.barrier().await;
     let list = stack.list_chats(&bob.access_token).await;
     assert_eq!(list.body["chats"][0]["last_read_seq"], 2);
@@ -161,6 +160,7 @@ async fn mark_read_moves_the_marker_and_tells_the_others() {
         .await;
     bob_ws.barrier().await;
     assert!(alice_ws.barrier().await.is_empty());
+    assert!(bob_tab.barrier().await.is_empty());
 }
 
 #[tokio::test]

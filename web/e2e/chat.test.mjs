@@ -125,10 +125,40 @@ describe('chat', () => {
   });
 
   it('Bob reloads and is still signed in, with the chat and its history', async () => {
+    // The open chat is in the address (/chats/{id}), so the reload opens it again.
+    assert.match(new URL(b.url()).pathname, /^\/chats\/[0-9a-f-]{36}$/);
     await b.reload();
+    await b.getByRole('main', { name: 'Conversation' }).getByRole('heading', { name: alice.name }).waitFor();
+    await message(b, 'And you?').waitFor();
+    await b.getByRole('button', { name: 'Back to chats' }).click();
     await expectSignedIn(b, bob);
+    assert.equal(new URL(b.url()).pathname, '/');
     await openChat(b, alice.name);
     await message(b, 'And you?').waitFor();
+  });
+
+  it('the address follows the open chat: Back closes it, a pasted link opens it, an unknown one says so', async () => {
+    const link = a.url();
+    assert.match(new URL(link).pathname, /^\/chats\/[0-9a-f-]{36}$/);
+    // Bob on his phone: the browser's Back closes the conversation, Forward opens it again.
+    await b.goBack();
+    await b.getByRole('heading', { name: 'Chats', exact: true }).waitFor();
+    assert.equal(await b.getByRole('main', { name: 'Conversation' }).isVisible(), false);
+    await b.goForward();
+    await message(b, 'And you?').waitFor();
+    // Alice's link pasted into a new tab of Bob's opens the same chat.
+    const tab = await newPage(bobContext);
+    await tab.goto(new URL(link).pathname);
+    await tab.getByRole('main', { name: 'Conversation' }).getByRole('heading', { name: alice.name }).waitFor();
+    await message(tab, 'And you?').waitFor();
+    // A chat that is not his: the list, with a word why.
+    await tab.goto('/chats/00000000-0000-4000-8000-000000000000');
+    await tab.getByText('That chat could not be found', { exact: false }).waitFor();
+    await tab.getByRole('navigation', { name: 'Your chats' }).getByRole('button', { name: new RegExp(alice.name) }).waitFor();
+    assert.equal(new URL(tab.url()).pathname, '/');
+    await screenshot(tab, 'chat-unknown-link');
+    assert.deepEqual(problems(tab), []);
+    await tab.close();
   });
 
   it('Bob goes offline; Alice sends five messages; Bob comes back and sees each once, in order', async () => {
@@ -222,15 +252,44 @@ describe('chat', () => {
   });
 
   it('a long history loads older pages when scrolling up, without the view jumping', async () => {
+    // Bob has the group open while 60 arrive: his read marker follows them, one request per
+    // half second at most (measured here, since it is the rule: not one request per message).
+    /** @type {number[]} */
+    const reads = [];
+    let confirmed = 0;
+    /** @param {import('playwright-core').Request} r */
+    const onRequest = (r) => {
+      if (r.method() === 'POST' && r.url().endsWith('/read')) reads.push(Date.now());
+    };
+    /** @param {import('playwright-core').Response} r */
+    const onResponse = async (r) => {
+      if (r.request().method() === 'POST' && r.url().endsWith('/read') && r.ok()) {
+        confirmed = Math.max(confirmed, (await r.json()).last_read_seq);
+      }
+    };
+    b.on('request', onRequest);
+    b.on('response', onResponse);
+    const started = Date.now();
     const counts = Array.from({ length: 60 }, (_, i) => `Count ${i + 1}.`);
     for (const text of counts) await send(a, text);
     await message(a, 'Count 60.').waitFor();
     await a.locator('[data-pending]').first().waitFor({ state: 'detached' });
+    await message(b, 'Count 60.').waitFor();
+    // "Count 60." is seq 63 (after the group's first three messages).
+    for (const deadline = Date.now() + 10_000; confirmed !== 63; ) {
+      assert.ok(Date.now() < deadline, `the server confirms Bob's marker at 63 (so far ${confirmed})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    b.off('request', onRequest);
+    b.off('response', onResponse);
+    const elapsed = Date.now() - started;
+    console.log(`read markers: ${reads.length} requests for 60 messages in ${elapsed} ms`);
+    assert.ok(reads.length <= Math.ceil(elapsed / 500) + 1, `${reads.length} requests in ${elapsed} ms`);
+    for (let i = 1; i < reads.length; i++) assert.ok((reads[i] ?? 0) - (reads[i - 1] ?? 0) >= 400, 'one per throttle window');
 
     // A fresh load shows the latest page (50) at the bottom.
     await b.reload();
-    await expectSignedIn(b, bob);
-    await openChat(b, 'Weekend plans');
+    await b.getByRole('main', { name: 'Conversation' }).getByRole('heading', { name: 'Weekend plans' }).waitFor();
     await message(b, 'Count 60.').waitFor();
     assert.equal(await b.locator('[data-seq]').count(), 50);
     // The oldest on screen: "Count 11.", seq 14 (after the group's first three messages).

@@ -4,7 +4,7 @@ import { useEffect } from 'react';
 import { AuthScreen } from './features/auth/AuthScreen';
 import { AppShell } from './features/shell/AppShell';
 import { authStore, useAuth } from './state/auth';
-import { useChats } from './state/chats';
+import { endSession } from './state/session';
 import { Button } from './ui/Button';
 import { Logo } from './ui/icons';
 import { Spinner } from './ui/Spinner';
@@ -16,7 +16,7 @@ export function App() {
   useEffect(
     () =>
       authStore.subscribe((state, previous) => {
-        if (previous.status === 'signed_in' && state.status !== 'signed_in') useChats.getState().reset();
+        if (previous.status === 'signed_in' && state.status !== 'signed_in') endSession();
       }),
     [],
   );

@@ -27,8 +27,8 @@ pub enum Change {
     MessageEdited { message: Message },
     /// A deletion: `message_updated` (deleted, without text) to every member's connections.
     MessageDeleted { message: Message },
-    /// A read marker moved forward: `read` to the other members (not the reader's own tabs:
-    /// their markers follow from the reader's own requests).
+    /// A read marker moved forward: `read` to every member's connections, the reader's own
+    /// included, so their other tabs and devices lower their unread counts too.
     ReadMoved {
         chat_id: ChatId,
         user_id: UserId,
@@ -77,7 +77,7 @@ pub async fn announce(ctx: &Ctx, change: &Change) {
                 user_id: *user_id,
                 seq: *seq,
             };
-            realtime::to_chat_except_user(ctx, *chat_id, *user_id, &event).await;
+            realtime::to_chat(ctx, *chat_id, None, &event).await;
         }
         Change::MemberAdded { chat_id, member } => {
             let event = ServerEvent::MemberAdded {

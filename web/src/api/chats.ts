@@ -1,6 +1,6 @@
 /** The chat and message routes, and the WebSocket ticket. */
 import { type ApiClient, unwrap } from './http';
-import type { Chat, Message, MessagePage, TicketResponse } from './types';
+import type { Chat, Message, MessagePage, ReadMarker, TicketResponse } from './types';
 
 export interface HistoryQuery {
   before_seq?: number;
@@ -17,7 +17,8 @@ export interface ChatsApi {
   messages(chatId: string, query?: HistoryQuery): Promise<MessagePage>;
   edit(chatId: string, messageId: string, body: string): Promise<Message>;
   remove(chatId: string, messageId: string): Promise<Message>;
-  markRead(chatId: string, seq: number): Promise<void>;
+  /** Moves my marker forward; answers the marker the server now holds. */
+  markRead(chatId: string, seq: number): Promise<ReadMarker>;
   /** A one-use ticket for opening the WebSocket (valid 60 s). */
   wsTicket(): Promise<TicketResponse>;
 }
@@ -35,9 +36,7 @@ export function createChatsApi(client: ApiClient): ChatsApi {
       unwrap(client.PATCH('/api/chats/{id}/messages/{message_id}', { params: { path: { id: chatId, message_id: messageId } }, body: { body } })),
     remove: (chatId, messageId) =>
       unwrap(client.DELETE('/api/chats/{id}/messages/{message_id}', { params: { path: { id: chatId, message_id: messageId } } })),
-    markRead: async (chatId, seq) => {
-      await unwrap(client.POST('/api/chats/{id}/read', { params: { path: { id: chatId } }, body: { seq } }));
-    },
+    markRead: (chatId, seq) => unwrap(client.POST('/api/chats/{id}/read', { params: { path: { id: chatId } }, body: { seq } })),
     wsTicket: () => unwrap(client.POST('/api/ws/ticket')),
   };
 }

@@ -478,11 +478,16 @@ export interface components {
         };
         /** @description The JSON body of every error answer. */
         ErrorBody: {
-            /** @description Stable, machine-readable snake_case code, e.g. `email_taken`. */
-            error: string;
+            /** @description Stable, machine-readable code, e.g. `email_taken`; it fixes the HTTP status. */
+            error: components["schemas"]["ErrorCode"];
             /** @description Human-readable explanation. */
             message: string;
         };
+        /**
+         * @description Stable, machine-readable reason of a refused or failed request.
+         * @enum {string}
+         */
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_email" | "invalid_password" | "invalid_display_name" | "invalid_title" | "invalid_body" | "invalid_seq" | "invalid_limit" | "invalid_cursor" | "invalid_filename" | "invalid_unsubscribe_token" | "content_type_not_allowed" | "attachment_too_large" | "too_many_attachments" | "too_many_members" | "cannot_chat_with_self" | "unknown_user" | "unknown_attachment" | "unknown_action" | "unauthorized" | "invalid_credentials" | "invalid_refresh_token" | "not_chat_owner" | "not_message_sender" | "not_found" | "chat_not_found" | "user_not_found" | "message_not_found" | "member_not_found" | "attachment_not_found" | "email_taken" | "client_message_id_reused" | "message_deleted" | "chat_full" | "direct_chat_members_fixed" | "upload_incomplete" | "attachment_not_uploaded" | "attachment_rejected" | "attachment_already_sent" | "payload_too_large" | "internal_error" | "service_unavailable" | "attachments_unavailable";
         Health: {
             /** @description `ok`, or `unavailable` when a dependency is down. */
             status: string;
@@ -921,6 +926,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuthResponse"];
                 };
             };
+            /** @description `invalid_email`, `invalid_password`, `invalid_display_name`, `invalid_request` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1274,7 +1280,7 @@ export interface operations {
                     "application/json": components["schemas"]["Message"];
                 };
             };
-            /** @description `invalid_body`, `invalid_request`, `too_many_attachments`, `unknown_attachment`, `attachment_not_uploaded`, `attachment_rejected` */
+            /** @description `invalid_body`, `invalid_request`, `too_many_attachments`, `unknown_attachment` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1300,7 +1306,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `client_message_id_reused`, `attachment_already_sent` */
+            /** @description `client_message_id_reused`, `attachment_already_sent`, `attachment_not_uploaded`, `attachment_rejected` */
             409: {
                 headers: {
                     [name: string]: unknown;

@@ -16,6 +16,7 @@ export type ChatMember = Schemas['ChatMember'];
 export type ChatKind = Schemas['ChatKind'];
 export type Message = Schemas['Message'];
 export type MessagePage = Schemas['MessagePage'];
+export type ReadMarker = Schemas['ReadMarker'];
 export type CreateChat = Schemas['CreateChat'];
 export type TicketResponse = Schemas['TicketResponse'];
 

@@ -46,6 +46,25 @@ export interface components {
          * @description A chat's id.
          */
         ChatId: string;
+        ChatMember: {
+            id: components["schemas"]["UserId"];
+            display_name: string;
+            role: components["schemas"]["MemberRole"];
+            /**
+             * Format: int64
+             * @description How far this member has read (for read receipts).
+             */
+            last_read_seq: number;
+            /** Format: date-time */
+            last_seen_at?: string | null;
+            /** @description Has a live connection now. */
+            online: boolean;
+        };
+        /**
+         * @description Stable, machine-readable reason of a refused or failed request.
+         * @enum {string}
+         */
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_email" | "invalid_password" | "invalid_display_name" | "invalid_title" | "invalid_body" | "invalid_seq" | "invalid_limit" | "invalid_cursor" | "invalid_filename" | "invalid_unsubscribe_token" | "content_type_not_allowed" | "attachment_too_large" | "too_many_attachments" | "too_many_members" | "cannot_chat_with_self" | "unknown_user" | "unknown_attachment" | "unknown_action" | "unauthorized" | "invalid_credentials" | "invalid_refresh_token" | "not_chat_owner" | "not_message_sender" | "not_found" | "chat_not_found" | "user_not_found" | "message_not_found" | "member_not_found" | "attachment_not_found" | "email_taken" | "client_message_id_reused" | "message_deleted" | "chat_full" | "direct_chat_members_fixed" | "upload_incomplete" | "attachment_not_uploaded" | "attachment_rejected" | "attachment_already_sent" | "payload_too_large" | "internal_error" | "service_unavailable" | "attachments_unavailable";
         /** @description `{"action":"mark_read", ...}`: move my read marker; the others get `read`. */
         MarkReadAction: {
             /** @description `mark_read` */
@@ -54,6 +73,8 @@ export interface components {
             /** Format: int64 */
             seq: number;
         };
+        /** @enum {string} */
+        MemberRole: "owner" | "member";
         /** @description A stored message. */
         Message: {
             id: components["schemas"]["MessageId"];
@@ -152,7 +173,17 @@ export interface components {
             /** @enum {string} */
             type: "read";
         } | {
-            code: string;
+            chat_id: components["schemas"]["ChatId"];
+            member: components["schemas"]["ChatMember"];
+            /** @enum {string} */
+            type: "member_added";
+        } | {
+            chat_id: components["schemas"]["ChatId"];
+            user_id: components["schemas"]["UserId"];
+            /** @enum {string} */
+            type: "member_removed";
+        } | {
+            code: components["schemas"]["ErrorCode"];
             message: string;
             /** Format: uuid */
             client_message_id?: string | null;

@@ -6,7 +6,7 @@
  *   at once when the browser reports it is online again.
  * - `{"action":"ping"}` every 4 minutes (API Gateway closes idle connections after 10), and a
  *   planned reconnect after 1 h 50 min (it closes every connection at 2 h).
- * - `onOpen` runs after every (re)connect (the chats store catches up and sends what queued).
+ * - `onOpen` runs after every (re)connect (`catchUp.ts` catches up and sends what queued).
  */
 import { create } from 'zustand';
 

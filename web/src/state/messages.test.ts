@@ -2,17 +2,17 @@ import { describe, expect, it } from 'vitest';
 
 import type { Attachment, Chat, Message, MessageAttachment } from '../api/types';
 import {
-  addOutgoing,
   applyAttachmentUpdate,
   chatAfterMessage,
   EMPTY_CHAT_MESSAGES,
+  heldThrough,
   highestSeq,
   mergeMessages,
+  receiveLatestPage,
   receiveMessages,
+  receiveOlderPage,
   seenUpTo,
-  setOutgoingStatus,
   sortChats,
-  unreadAfterRead,
 } from './messages';
 
 const ME = 'me';
@@ -80,41 +80,6 @@ describe('mergeMessages', () => {
   });
 });
 
-describe('outgoing messages', () => {
-  const out = { client_message_id: 'x1', chat_id: 'c1', body: 'hello', attachments: [], created_at: '2026-01-01T12:00:00Z', status: 'pending' as const };
-
-  it('pending -> sent: the stored message with the same client_message_id replaces it', () => {
-    let state = addOutgoing(EMPTY_CHAT_MESSAGES, out);
-    expect(state.outgoing).toHaveLength(1);
-    state = receiveMessages(state, [msg(1, { sender_id: ME, client_message_id: 'x1', body: 'hello' })]);
-    expect(state.outgoing).toEqual([]);
-    expect(seqs(state.items)).toEqual([1]);
-  });
-
-  it('pending -> failed -> pending (retry keeps the id) -> sent', () => {
-    let state = addOutgoing(EMPTY_CHAT_MESSAGES, out);
-    state = setOutgoingStatus(state, 'x1', 'failed', 'No answer from the server');
-    expect(state.outgoing[0]).toMatchObject({ status: 'failed', error: 'No answer from the server' });
-    state = setOutgoingStatus(state, 'x1', 'pending');
-    expect(state.outgoing[0]).toMatchObject({ client_message_id: 'x1', status: 'pending' });
-    state = receiveMessages(state, [msg(5, { sender_id: ME, client_message_id: 'x1' })]);
-    expect(state.outgoing).toEqual([]);
-  });
-
-  it('adding the same client_message_id twice keeps one, and unknown ids change nothing', () => {
-    const state = addOutgoing(addOutgoing(EMPTY_CHAT_MESSAGES, out), out);
-    expect(state.outgoing).toHaveLength(1);
-    expect(setOutgoingStatus(state, 'nope', 'failed')).toBe(state);
-  });
-
-  it('a copy from another tab or a catch-up page confirms it too', () => {
-    let state = addOutgoing(EMPTY_CHAT_MESSAGES, out);
-    state = receiveMessages(state, [msg(1), msg(2, { sender_id: ME, client_message_id: 'x1' }), msg(3)]);
-    expect(state.outgoing).toEqual([]);
-    expect(seqs(state.items)).toEqual([1, 2, 3]);
-  });
-});
-
 describe('catch-up after a reconnect', () => {
   it('merges the pages fetched after the highest held seq with pushes that raced them', () => {
     let state = receiveMessages(EMPTY_CHAT_MESSAGES, [msg(1), msg(2), msg(3)]);
@@ -127,33 +92,48 @@ describe('catch-up after a reconnect', () => {
   });
 });
 
-describe('unread counting', () => {
-  it('a message from someone else counts; mine and ones already read do not', () => {
-    let c = chat();
-    c = chatAfterMessage(c, msg(1), ME, false);
-    expect(c).toMatchObject({ unread_count: 1, last_seq: 1 });
-    c = chatAfterMessage(c, msg(2, { sender_id: ME }), ME, false);
-    expect(c).toMatchObject({ unread_count: 1, last_seq: 2 });
-    c = chatAfterMessage(c, msg(2), ME, false);
-    expect(c.unread_count).toBe(1);
-    c = chatAfterMessage(c, msg(3), ME, true);
-    expect(c.unread_count).toBe(1);
+describe('gaps', () => {
+  it('finds where the unbroken run of held messages ends', () => {
+    expect(heldThrough([], 0)).toBe(0);
+    expect(heldThrough([msg(1), msg(2), msg(3)], 0)).toBe(3);
+    // 3 was lost: a fetch after 2 brings it (and whatever follows).
+    expect(heldThrough([msg(1), msg(2), msg(4), msg(5)], 0)).toBe(2);
+    // Loaded from 11 up (older ones come by scrolling): nothing below counts as missing.
+    expect(heldThrough([msg(11), msg(12)], 10)).toBe(12);
+    expect(heldThrough([msg(3), msg(11), msg(13)], 10)).toBe(11);
   });
 
-  it('falls as my marker moves over messages from others', () => {
-    const items = [msg(1), msg(2, { sender_id: ME }), msg(3), msg(4), msg(5, { deleted: true, body: '' }), msg(6)];
-    const c = chat({ last_seq: 6, unread_count: 4, last_read_seq: 0 });
-    expect(unreadAfterRead(c, items, ME, 1)).toBe(3);
-    expect(unreadAfterRead(c, items, ME, 4)).toBe(1);
-    expect(unreadAfterRead(c, items, ME, 6)).toBe(0);
-    expect(unreadAfterRead(c, items, ME, 0)).toBe(4);
+  it('the latest page drops older stray pushes so the history has no hole, and sets the floor', () => {
+    let state = receiveMessages(EMPTY_CHAT_MESSAGES, [msg(2), msg(61)]);
+    state = receiveLatestPage(state, { messages: [11, 12, 13].map((n) => msg(n + 47)), has_more: true });
+    expect(seqs(state.items)).toEqual([58, 59, 60, 61]);
+    expect(state).toMatchObject({ loaded: true, hasOlder: true, floor: 57 });
+    expect(heldThrough(state.items, state.floor)).toBe(61);
+    state = receiveOlderPage(state, { messages: [msg(56), msg(57)], has_more: true });
+    expect(state.floor).toBe(55);
+    state = receiveOlderPage(state, { messages: [msg(55)], has_more: false });
+    expect(state).toMatchObject({ floor: 0, hasOlder: false });
   });
 
-  it('an edit of the last message updates the preview but counts nothing', () => {
-    let c = chatAfterMessage(chat(), msg(1), ME, false);
-    c = chatAfterMessage(c, msg(1, { body: 'edited', edited_at: '2026-01-01T13:00:00Z' }), ME, false);
+  it('a chat whose whole history fits one page is complete from seq 1', () => {
+    const state = receiveLatestPage(EMPTY_CHAT_MESSAGES, { messages: [msg(1), msg(2)], has_more: false });
+    expect(state).toMatchObject({ loaded: true, hasOlder: false, floor: 0 });
+  });
+});
+
+describe('the chat preview', () => {
+  it('moves forward with newer messages and never back', () => {
+    let c = chatAfterMessage(chat(), msg(2));
+    expect(c).toMatchObject({ last_seq: 2, last_message: { seq: 2 } });
+    c = chatAfterMessage(c, msg(1));
+    expect(c).toMatchObject({ last_seq: 2, last_message: { seq: 2 } });
+  });
+
+  it('an edit of the last message updates the preview', () => {
+    let c = chatAfterMessage(chat(), msg(1));
+    c = chatAfterMessage(c, msg(1, { body: 'edited', edited_at: '2026-01-01T13:00:00Z' }));
     expect(c.last_message?.body).toBe('edited');
-    expect(c.unread_count).toBe(1);
+    expect(c.last_seq).toBe(1);
   });
 });
 
@@ -168,8 +148,9 @@ describe('chats', () => {
   });
 
   it('"Seen" goes up to the furthest another member has read', () => {
-    const c = chat();
-    expect(seenUpTo({ ...c, members: c.members.map((m) => ({ ...m, last_read_seq: m.id === ME ? 9 : 4 })) }, ME)).toBe(4);
+    expect(seenUpTo({ [ME]: 9, [BOB]: 4 }, ME)).toBe(4);
+    expect(seenUpTo({ [ME]: 9, [BOB]: 4, carol: 7 }, ME)).toBe(7);
+    expect(seenUpTo({}, ME)).toBe(0);
   });
 });
 
@@ -225,25 +206,5 @@ describe('attachments', () => {
     state = applyAttachmentUpdate(state, update('ready', ready));
     const after = applyAttachmentUpdate(state, update('processing'));
     expect(after).toBe(state);
-  });
-
-  it('updates my outgoing message carrying it, and its ids survive failure and retry', () => {
-    const out = {
-      client_message_id: 'x1',
-      chat_id: 'c1',
-      body: '',
-      attachments: [att('processing')],
-      created_at: '2026-01-01T12:00:00Z',
-      status: 'pending' as const,
-    };
-    let state = addOutgoing(EMPTY_CHAT_MESSAGES, out);
-    state = setOutgoingStatus(state, 'x1', 'failed', 'attachment not uploaded');
-    state = setOutgoingStatus(state, 'x1', 'pending');
-    expect(state.outgoing[0]?.attachments.map((a) => a.id)).toEqual(['a1']);
-    state = applyAttachmentUpdate(state, update('ready', { ...ready, message_id: null }));
-    expect(state.outgoing[0]?.attachments[0]?.status).toBe('ready');
-    state = receiveMessages(state, [msg(3, { sender_id: ME, client_message_id: 'x1', body: '', attachments: [att('processing')] })]);
-    expect(state.outgoing).toEqual([]);
-    expect(state.items[0]?.attachments?.[0]?.status).toBe('ready');
   });
 });

@@ -1,49 +1,39 @@
 /**
- * The message bookkeeping, as plain functions over plain data (the chats store calls them;
- * the unit tests call them directly).
+ * The timeline rules, as plain functions over plain data (the timeline store calls them; the
+ * unit tests call them directly).
  *
  * - Stored messages are kept per chat in ascending `seq`, one per seq: pushes may arrive out of
  *   order and twice (a `new_message` and a catch-up page can carry the same message), so every
  *   arrival goes through `mergeMessages`.
- * - Messages I write live as `Outgoing` until the server confirms them, keyed by their
- *   `client_message_id`: `pending` (queued or on the wire), `failed` (an `error` for that id, or no
- *   answer in time). A stored message carrying the same `client_message_id` replaces it, whichever
- *   way it arrives (`message_sent`, `new_message` from another tab, a catch-up page).
+ * - Seqs are 1, 2, 3, ... with no gaps on the server, so a hole in what is held is something
+ *   missed (a lost push): `heldThrough` finds where the unbroken run ends, and that is where a
+ *   gap fetch starts (`after_seq`).
  * - Attachments move forward only (pending -> processing -> ready | rejected): an
  *   `attachment_updated` push updates the message carrying it, and is remembered, so a copy of
  *   that message arriving later (or a push that raced ahead of the message) never shows an
  *   older state.
+ *
+ * My outgoing messages (not stored yet) have their own rules in `outgoing.ts`.
  */
-import type { Attachment, Chat, ChatMember, Message, MessageAttachment } from '../api/types';
-
-export type OutgoingStatus = 'pending' | 'failed';
-
-export interface Outgoing {
-  client_message_id: string;
-  chat_id: string;
-  body: string;
-  /** Uploaded (completed) attachments it carries; their ids go out with every (re)send. */
-  attachments: MessageAttachment[];
-  created_at: string;
-  status: OutgoingStatus;
-  /** Why it failed (the server's message), when it did. */
-  error?: string;
-}
+import type { Attachment, Chat, ChatMember, Message, MessageAttachment, MessagePage } from '../api/types';
 
 export interface ChatMessages {
   /** Stored messages, ascending by seq, unique by seq. */
   items: Message[];
-  /** Mine, not yet confirmed, in the order written. */
-  outgoing: Outgoing[];
   /** Whether older messages than `items[0]` exist on the server. */
   hasOlder: boolean;
   /** Whether the latest page has been fetched (before that, `items` holds only pushes). */
   loaded: boolean;
+  /**
+   * Once loaded: the seq below the oldest page fetched. Everything above it is expected to be
+   * held (a hole there is a gap to fetch); older messages come by scrolling.
+   */
+  floor: number;
   /** The latest `attachment_updated` per attachment id in this chat. */
   attachmentUpdates: Record<string, MessageAttachment>;
 }
 
-export const EMPTY_CHAT_MESSAGES: ChatMessages = { items: [], outgoing: [], hasOlder: false, loaded: false, attachmentUpdates: {} };
+export const EMPTY_CHAT_MESSAGES: ChatMessages = { items: [], hasOlder: false, loaded: false, floor: 0, attachmentUpdates: {} };
 
 const STATUS_RANK: Record<MessageAttachment['status'], number> = { pending: 0, processing: 1, ready: 2, rejected: 2 };
 
@@ -126,23 +116,53 @@ function sameMessage(a: Message, b: Message): boolean {
   return a.id === b.id && a.body === b.body && a.deleted === b.deleted && a.edited_at === b.edited_at;
 }
 
-/** Stored messages arrived: merge them and drop the outgoing ones they confirm. */
+/** Stored messages arrived: merge them (moving their attachments to the furthest state known). */
 export function receiveMessages(state: ChatMessages, incoming: Message[]): ChatMessages {
   const updates = state.attachmentUpdates;
   const known = Object.keys(updates).length > 0 ? incoming.map((m) => withAttachmentStates(m, updates)) : incoming;
   const items = mergeMessages(state.items, known);
-  const confirmed = new Set(incoming.map((m) => m.client_message_id));
-  const outgoing = state.outgoing.some((o) => confirmed.has(o.client_message_id))
-    ? state.outgoing.filter((o) => !confirmed.has(o.client_message_id))
-    : state.outgoing;
-  if (items === state.items && outgoing === state.outgoing) return state;
-  return { ...state, items, outgoing };
+  return items === state.items ? state : { ...state, items };
+}
+
+/**
+ * The latest page of a chat arrived (opening it): merged with what pushes brought, and the
+ * chat counts as loaded from the page's oldest message up. Pushes older than a page that has
+ * more before it are dropped, so the history on screen has no hole.
+ */
+export function receiveLatestPage(state: ChatMessages, page: MessagePage): ChatMessages {
+  const first = page.messages[0]?.seq;
+  const merged = receiveMessages(state, page.messages);
+  if (state.loaded) return merged;
+  const items = page.has_more && first !== undefined ? merged.items.filter((m) => m.seq >= first) : merged.items;
+  return { ...merged, items, loaded: true, hasOlder: page.has_more, floor: first !== undefined && page.has_more ? first - 1 : 0 };
+}
+
+/** A page before the oldest held arrived (scrolling up). */
+export function receiveOlderPage(state: ChatMessages, page: MessagePage): ChatMessages {
+  const merged = receiveMessages(state, page.messages);
+  const first = page.messages[0]?.seq;
+  const floor = page.has_more && first !== undefined ? Math.min(state.floor, first - 1) : 0;
+  return { ...merged, hasOlder: page.has_more, floor };
+}
+
+/**
+ * The highest seq up to which every message above `floor` is held: the end of the unbroken run
+ * (`floor` itself when the next one is missing). A gap fetch asks for `after_seq` = this.
+ */
+export function heldThrough(items: Message[], floor: number): number {
+  let through = floor;
+  for (const m of items) {
+    if (m.seq <= through) continue;
+    if (m.seq !== through + 1) break;
+    through = m.seq;
+  }
+  return through;
 }
 
 /**
  * An `attachment_updated` push: the attachment inside the message carrying it (by `message_id`
- * when the push names one, else by the attachment's id) and inside my outgoing messages moves
- * forward; the update is remembered for copies that arrive later.
+ * when the push names one, else by the attachment's id) moves forward; the update is remembered
+ * for copies that arrive later.
  */
 export function applyAttachmentUpdate(state: ChatMessages, attachment: Attachment): ChatMessages {
   const update = messageAttachment(attachment);
@@ -165,27 +185,8 @@ export function applyAttachmentUpdate(state: ChatMessages, attachment: Attachmen
       items[found] = next;
     }
   }
-  let outgoing = state.outgoing;
-  if (outgoing.some(carries)) {
-    const next = outgoing.map((o) => withAttachmentStates(o, table));
-    if (next.some((o, i) => o !== outgoing[i])) outgoing = next;
-  }
-  if (items === state.items && outgoing === state.outgoing && attachmentUpdates === state.attachmentUpdates) return state;
-  return { ...state, items, outgoing, attachmentUpdates };
-}
-
-export function addOutgoing(state: ChatMessages, message: Outgoing): ChatMessages {
-  if (state.outgoing.some((o) => o.client_message_id === message.client_message_id)) return state;
-  return { ...state, outgoing: [...state.outgoing, message] };
-}
-
-export function setOutgoingStatus(state: ChatMessages, clientMessageId: string, status: OutgoingStatus, error?: string): ChatMessages {
-  const index = state.outgoing.findIndex((o) => o.client_message_id === clientMessageId);
-  const current = state.outgoing[index];
-  if (current === undefined || (current.status === status && current.error === error)) return state;
-  const outgoing = [...state.outgoing];
-  outgoing[index] = { ...current, status, error };
-  return { ...state, outgoing };
+  if (items === state.items && attachmentUpdates === state.attachmentUpdates) return state;
+  return { ...state, items, attachmentUpdates };
 }
 
 export function highestSeq(state: ChatMessages): number {
@@ -197,37 +198,23 @@ export function lowestSeq(state: ChatMessages): number | null {
 }
 
 /**
- * The unread count after my marker moves from `chat.last_read_seq` to `seq`: the server's count
- * less the messages from others (not deleted) I hold in between; nothing once I have read up to
- * the chat's last message.
+ * A chat summary after a message arrived: the preview, last seq and activity move forward (an
+ * edit or deletion of the last message updates the preview). Unread counts are derived
+ * elsewhere (`unread.ts`), never counted here.
  */
-export function unreadAfterRead(chat: Chat, items: Message[], me: string, seq: number): number {
-  if (seq <= chat.last_read_seq) return chat.unread_count;
-  if (seq >= chat.last_seq) return 0;
-  const nowRead = items.filter((m) => m.seq > chat.last_read_seq && m.seq <= seq && m.sender_id !== me && !m.deleted).length;
-  return Math.max(0, chat.unread_count - nowRead);
-}
-
-/**
- * A chat summary after a message arrived: last message, last seq and activity move forward,
- * and a new message from someone else beyond my marker counts as unread (unless `read`).
- */
-export function chatAfterMessage(chat: Chat, message: Message, me: string, read: boolean): Chat {
+export function chatAfterMessage(chat: Chat, message: Message): Chat {
   if (message.seq <= chat.last_seq) {
-    // An old message (or a copy): only an edit/delete of the last message changes the preview.
     if (chat.last_message && chat.last_message.seq === message.seq) {
-      return { ...chat, last_message: newerCopy(chat.last_message, message) };
+      const last = newerCopy(chat.last_message, message);
+      return last === chat.last_message ? chat : { ...chat, last_message: last };
     }
     return chat;
   }
-  const fromOther = message.sender_id !== me;
   return {
     ...chat,
     last_message: message,
     last_seq: message.seq,
     last_activity_at: message.created_at > chat.last_activity_at ? message.created_at : chat.last_activity_at,
-    unread_count: fromOther && !read && !message.deleted ? chat.unread_count + 1 : chat.unread_count,
-    last_read_seq: read || !fromOther ? Math.max(chat.last_read_seq, message.seq) : chat.last_read_seq,
   };
 }
 
@@ -237,12 +224,13 @@ export function sortChats(chats: Chat[]): Chat[] {
 }
 
 /**
- * The seq up to which the other members have read, for "Seen": in a direct chat the other
- * person's marker; in a group, the furthest any other member has read.
+ * The seq up to which the other members have read, for "Seen" (`markers`: user id -> their
+ * marker): in a direct chat the other person's marker; in a group, the furthest any other
+ * member has read.
  */
-export function seenUpTo(chat: Chat, me: string): number {
+export function seenUpTo(markers: Record<string, number>, me: string): number {
   let max = 0;
-  for (const m of chat.members) if (m.id !== me) max = Math.max(max, m.last_read_seq);
+  for (const [id, seq] of Object.entries(markers)) if (id !== me) max = Math.max(max, seq);
   return max;
 }
 

@@ -12,7 +12,7 @@
  * Refusals that a retry cannot fix (too large, type, filename, no such chat) end in `invalid`.
  */
 import type { Attachment, AttachmentUpload } from '../api/types';
-import { type FileProblem, fileProblem, problemText } from '../features/attachments/files';
+import { type FileProblem, fileProblem, problemText } from '../lib/files';
 
 export type UploadStatus = 'invalid' | 'presigning' | 'uploading' | 'completing' | 'done' | 'failed';
 export type UploadStage = 'presign' | 'upload' | 'complete';

@@ -11,7 +11,7 @@ import { api } from '../api';
 import { putFile } from '../api/attachments';
 import { isAbort } from '../api/http';
 import type { MessageAttachment } from '../api/types';
-import { MAX_ATTACHMENTS_PER_MESSAGE } from '../features/attachments/files';
+import { MAX_ATTACHMENTS_PER_MESSAGE } from '../lib/files';
 import { messageAttachment } from './messages';
 import {
   completed,

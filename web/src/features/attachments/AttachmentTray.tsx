@@ -5,7 +5,7 @@
  */
 import { CloseIcon } from '../../ui/icons';
 import { progressOf, type Upload } from '../../state/uploadMachine';
-import { humanSize, isImage } from './files';
+import { humanSize, isImage } from '../../lib/files';
 import { FileIcon, ImageIcon } from '../../ui/icons';
 
 export function AttachmentTray({

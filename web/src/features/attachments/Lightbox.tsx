@@ -5,7 +5,7 @@ import type { MessageAttachment } from '../../api/types';
 import { IconButton } from '../../ui/Button';
 import { CloseIcon } from '../../ui/icons';
 import { Spinner } from '../../ui/Spinner';
-import { humanSize } from './files';
+import { humanSize } from '../../lib/files';
 import { DownloadIcon } from '../../ui/icons';
 import { useAttachmentUrls } from './useAttachmentUrls';
 

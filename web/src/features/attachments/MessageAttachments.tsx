@@ -9,7 +9,7 @@ import { useState } from 'react';
 
 import type { MessageAttachment } from '../../api/types';
 import { Spinner } from '../../ui/Spinner';
-import { fitWithin, humanSize, isImage } from './files';
+import { fitWithin, humanSize, isImage } from '../../lib/files';
 import { BlockedIcon, DownloadIcon, FileIcon } from '../../ui/icons';
 import { Lightbox } from './Lightbox';
 import { useAttachmentUrls } from './useAttachmentUrls';

@@ -1,20 +1,24 @@
 /** My chats, most recently active first: last message, unread count, online dot for direct chats. */
 import type { Chat, Message, MessageAttachment } from '../../api/types';
 import { useAuth } from '../../state/auth';
-import { useChats } from '../../state/chats';
+import { useChatList } from '../../state/chatList';
 import { useConnection } from '../../state/connection';
 import { otherMember, sortChats } from '../../state/messages';
+import { useNavigation } from '../../state/navigation';
+import { usePresenceOf } from '../../state/presence';
+import { useTyping } from '../../state/typing';
+import { useUnreadCount } from '../../state/unread';
 import { ChatIcon } from '../../ui/icons';
 import { Spinner } from '../../ui/Spinner';
-import { isImage } from '../attachments/files';
+import { isImage } from '../../lib/files';
 import { ChatAvatar } from './ChatAvatar';
 
 export function ChatList({ onFindPeople }: { onFindPeople: () => void }) {
-  const chats = useChats((s) => s.chats);
-  const loaded = useChats((s) => s.chatsLoaded);
-  const error = useChats((s) => s.chatsError);
-  const openId = useChats((s) => s.openChatId);
-  const openChat = useChats((s) => s.openChat);
+  const chats = useChatList((s) => s.chats);
+  const loaded = useChatList((s) => s.chatsLoaded);
+  const error = useChatList((s) => s.chatsError);
+  const openId = useNavigation((s) => s.openChatId);
+  const openChat = useNavigation((s) => s.openChat);
   const me = useAuth((s) => s.user?.id ?? '');
   const list = sortChats(Object.values(chats));
 
@@ -67,11 +71,12 @@ export function ChatList({ onFindPeople }: { onFindPeople: () => void }) {
 }
 
 function ChatRow({ chat, me, active, onOpen }: { chat: Chat; me: string; active: boolean; onOpen: () => void }) {
-  const unread = chat.unread_count;
-  const typing = useChats((s) => Object.keys(s.typing[chat.id] ?? {}).length > 0);
+  const unread = useUnreadCount(chat.id);
+  const typing = useTyping((s) => Object.keys(s.typing[chat.id] ?? {}).length > 0);
   const peer = otherMember(chat, me);
+  const peerOnline = usePresenceOf(peer?.id).online;
   const connected = useConnection((s) => s.status === 'online');
-  const online = connected && chat.kind === 'direct' && peer?.online === true;
+  const online = connected && chat.kind === 'direct' && peerOnline;
   return (
     <button
       type="button"

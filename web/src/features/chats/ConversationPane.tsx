@@ -8,22 +8,27 @@ import { type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent
 import type { Chat } from '../../api/types';
 import { lastSeen } from '../../lib/time';
 import { useAuth } from '../../state/auth';
-import { useChats } from '../../state/chats';
+import { useChatList } from '../../state/chatList';
 import { useConnection } from '../../state/connection';
 import { otherMember } from '../../state/messages';
+import { useNavigation } from '../../state/navigation';
+import { useOutbox } from '../../state/outbox';
+import { useOnlineCount, usePresenceOf } from '../../state/presence';
+import { useTyping } from '../../state/typing';
 import { trayBlocker, traySendable } from '../../state/uploadMachine';
 import { EMPTY_TRAY, useUploads } from '../../state/uploads';
 import { IconButton } from '../../ui/Button';
 import { BackIcon, ChatIcon, SendIcon } from '../../ui/icons';
 import { AttachmentTray } from '../attachments/AttachmentTray';
-import { ACCEPT } from '../attachments/files';
+import { ACCEPT } from '../../lib/files';
 import { PaperclipIcon } from '../../ui/icons';
 import { ChatAvatar } from './ChatAvatar';
 import { MessageList } from './MessageList';
 
 export function ConversationPane({ className = '' }: { className?: string }) {
-  const chat = useChats((s) => (s.openChatId ? s.chats[s.openChatId] : undefined));
-  const close = useChats((s) => s.closeConversation);
+  const openId = useNavigation((s) => s.openChatId);
+  const chat = useChatList((s) => (openId ? s.chats[openId] : undefined));
+  const close = useNavigation((s) => s.closeConversation);
   return (
     <main aria-label="Conversation" className={`chat-wallpaper min-h-0 min-w-0 flex-1 flex-col ${className}`}>
       {chat ? <Conversation key={chat.id} chat={chat} onBack={close} /> : <NothingOpen />}
@@ -48,13 +53,15 @@ function NothingOpen() {
 function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const me = useAuth((s) => s.user?.id ?? '');
-  const typingIds = useChats((s) => Object.keys(s.typing[chat.id] ?? {}).join(','));
+  const typingIds = useTyping((s) => Object.keys(s.typing[chat.id] ?? {}).join(','));
 
   // Move focus into the conversation when it opens, so keyboard and screen-reader users follow.
   useEffect(() => headingRef.current?.focus(), []);
 
   const connected = useConnection((s) => s.status === 'online');
   const peer = chat.kind === 'direct' ? otherMember(chat, me) : undefined;
+  const peerPresence = usePresenceOf(peer?.id);
+  const othersOnline = useOnlineCount(chat.members.filter((m) => m.id !== me).map((m) => m.id));
   const typers = typingIds
     .split(',')
     .filter(Boolean)
@@ -65,10 +72,10 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
   const status = !connected
     ? 'waiting for connection…'
     : chat.kind === 'group'
-      ? groupStatus(chat, me)
-      : peer?.online
+      ? groupStatus(chat, othersOnline)
+      : peerPresence.online
         ? 'online'
-        : lastSeen(peer?.last_seen_at);
+        : lastSeen(peerPresence.last_seen_at ?? peer?.last_seen_at);
 
   return (
     <DropZone chatId={chat.id}>
@@ -76,7 +83,7 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
         <IconButton label="Back to chats" onClick={onBack} className="md:hidden">
           <BackIcon />
         </IconButton>
-        <ChatAvatar chat={chat} me={me} online={connected && peer?.online === true} size="sm" />
+        <ChatAvatar chat={chat} me={me} online={connected && peerPresence.online} size="sm" />
         <div className="min-w-0">
           <h2 ref={headingRef} tabIndex={-1} className="truncate text-[15px] font-semibold leading-tight focus:outline-none">
             {chat.title}
@@ -142,32 +149,23 @@ function DropZone({ chatId, children }: { chatId: string; children: ReactNode })
   );
 }
 
-const TYPING_REFRESH_MS = 3_000;
-
 function Composer({ chatId }: { chatId: string }) {
   const [text, setText] = useState('');
-  const send = useChats((s) => s.send);
-  const sendTyping = useChats((s) => s.sendTyping);
+  const send = useOutbox((s) => s.send);
+  const textChanged = useTyping((s) => s.textChanged);
+  const typingSent = useTyping((s) => s.sent);
   const tray = useUploads((s) => s.byChat[chatId] ?? EMPTY_TRAY);
   const addFiles = useUploads((s) => s.add);
   const removeFile = useUploads((s) => s.remove);
   const retryFile = useUploads((s) => s.retry);
   const takeFiles = useUploads((s) => s.take);
-  const lastTyping = useRef(0);
   const ref = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
   const canSend = (text.trim() !== '' || tray.length > 0) && traySendable(tray);
 
   function change(value: string) {
     setText(value);
-    const now = Date.now();
-    if (value.trim() && now - lastTyping.current > TYPING_REFRESH_MS) {
-      lastTyping.current = now;
-      sendTyping(chatId, true);
-    } else if (!value.trim() && lastTyping.current) {
-      lastTyping.current = 0;
-      sendTyping(chatId, false);
-    }
+    textChanged(chatId, value);
   }
 
   function submit(event?: FormEvent) {
@@ -177,8 +175,7 @@ function Composer({ chatId }: { chatId: string }) {
     if (attachments === null) return;
     send(chatId, text, attachments);
     setText('');
-    if (lastTyping.current) sendTyping(chatId, false);
-    lastTyping.current = 0;
+    typingSent(chatId);
     ref.current?.focus();
   }
 
@@ -253,7 +250,6 @@ function Composer({ chatId }: { chatId: string }) {
   );
 }
 
-function groupStatus(chat: Chat, me: string): string {
-  const online = chat.members.filter((m) => m.online && m.id !== me).length;
+function groupStatus(chat: Chat, online: number): string {
   return `${chat.members.length} members${online > 0 ? `, ${online} online` : ''}`;
 }

@@ -6,21 +6,27 @@
 import { Fragment, type KeyboardEvent, useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 
 import type { Chat, Message } from '../../api/types';
-import { useChats } from '../../state/chats';
-import { EMPTY_CHAT_MESSAGES, type Outgoing, seenUpTo } from '../../state/messages';
+import { EMPTY_CHAT_MESSAGES, seenUpTo } from '../../state/messages';
+import { type Outgoing } from '../../state/outgoing';
+import { useOutbox } from '../../state/outbox';
+import { useMyReadSeq, useReceipts } from '../../state/receipts';
+import { useTimeline } from '../../state/timeline';
 import { Spinner } from '../../ui/Spinner';
 import { MessageAttachments } from '../attachments/MessageAttachments';
 
 export function MessageList({ chat, me }: { chat: Chat; me: string }) {
-  const held = useChats((s) => s.messages[chat.id] ?? EMPTY_CHAT_MESSAGES);
-  const loadOlder = useChats((s) => s.loadOlder);
-  const markRead = useChats((s) => s.markRead);
+  const held = useTimeline((s) => s.byChat[chat.id] ?? EMPTY_CHAT_MESSAGES);
+  const outgoing = useOutbox((s) => s.byChat[chat.id] ?? NO_OUTGOING);
+  const loadOlder = useTimeline((s) => s.loadOlder);
+  const markRead = useReceipts((s) => s.markRead);
+  const readSeq = useMyReadSeq(chat.id);
+  const othersRead = useReceipts((s) => s.others[chat.id] ?? NO_MARKERS);
   const scroller = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const restoreFromBottom = useRef<number | null>(null);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const { items, outgoing } = held;
+  const { items } = held;
 
   const older = useCallback(() => {
     const el = scroller.current;
@@ -103,7 +109,7 @@ export function MessageList({ chat, me }: { chat: Chat; me: string }) {
     return () => observer.disconnect();
   }, [chat.id, items, markRead, visibleTick]);
 
-  const seen = seenUpTo(chat, me);
+  const seen = seenUpTo(othersRead, me);
   const lastSeenOwn = [...items].reverse().find((m) => m.sender_id === me && m.seq <= seen && !m.deleted)?.seq;
   const lastOwn = [...items].reverse().find((m) => m.sender_id === me)?.seq;
 
@@ -143,7 +149,7 @@ export function MessageList({ chat, me }: { chat: Chat; me: string }) {
                 message={m}
                 mine={mine}
                 sender={showName ? (chat.members.find((x) => x.id === m.sender_id)?.display_name ?? 'Former member') : null}
-                unread={!mine && m.seq > chat.last_read_seq}
+                unread={!mine && m.seq > readSeq}
                 seen={m.seq === lastSeenOwn}
                 delivered={m.seq === lastOwn && m.seq !== lastSeenOwn}
               />
@@ -162,6 +168,9 @@ export function MessageList({ chat, me }: { chat: Chat; me: string }) {
     </div>
   );
 }
+
+const NO_OUTGOING: Outgoing[] = [];
+const NO_MARKERS: Record<string, number> = {};
 
 function dayKey(iso: string): string {
   return new Date(iso).toDateString();
@@ -216,8 +225,8 @@ function StoredBubble({
   seen: boolean;
   delivered: boolean;
 }) {
-  const edit = useChats((s) => s.edit);
-  const remove = useChats((s) => s.remove);
+  const edit = useTimeline((s) => s.edit);
+  const remove = useTimeline((s) => s.remove);
   const [editing, setEditing] = useState(false);
   const [draft, setDraft] = useState(message.body);
   const [busy, setBusy] = useState(false);
@@ -336,8 +345,8 @@ function StoredBubble({
 }
 
 function OutgoingBubble({ chatId, item }: { chatId: string; item: Outgoing }) {
-  const retry = useChats((s) => s.retry);
-  const discard = useChats((s) => s.discard);
+  const retry = useOutbox((s) => s.retry);
+  const discard = useOutbox((s) => s.discard);
   const failed = item.status === 'failed';
   return (
     <li data-pending={item.status} className="flex flex-col items-end">

@@ -3,7 +3,8 @@ import { type FormEvent, useEffect, useRef, useState } from 'react';
 
 import type { PublicUser } from '../../api/types';
 import { useUserSearch } from '../../hooks/useUserSearch';
-import { useChats } from '../../state/chats';
+import { useChatList } from '../../state/chatList';
+import { useNavigation } from '../../state/navigation';
 import { Avatar } from '../../ui/Avatar';
 import { Button, IconButton } from '../../ui/Button';
 import { CloseIcon } from '../../ui/icons';
@@ -35,7 +36,8 @@ export function NewGroupDialog({ open, onClose }: { open: boolean; onClose: () =
 }
 
 function NewGroup({ onClose }: { onClose: () => void }) {
-  const createGroup = useChats((s) => s.createGroup);
+  const createGroup = useChatList((s) => s.createGroup);
+  const openChat = useNavigation((s) => s.openChat);
   const [title, setTitle] = useState('');
   const [query, setQuery] = useState('');
   const [picked, setPicked] = useState<PublicUser[]>([]);
@@ -49,7 +51,8 @@ function NewGroup({ onClose }: { onClose: () => void }) {
     setBusy(true);
     setError(null);
     try {
-      await createGroup(title, picked);
+      const chat = await createGroup(title, picked);
+      openChat(chat.id);
       onClose();
     } catch (e) {
       setError(e instanceof Error ? e.message : 'Could not create the group');

@@ -1,12 +1,14 @@
 /**
  * Signed in: the sidebar and the conversation side by side; on a phone, one at a time (the
- * conversation while one is open, the sidebar otherwise). Connects the realtime socket and loads
- * the chat list while mounted.
+ * conversation while one is open, the sidebar otherwise). Starts the signed-in session (unsent
+ * messages, chat list, the address, the realtime socket) while mounted.
  */
 import { useEffect, useState } from 'react';
 
-import { chatIdFromPath } from '../../lib/chatLink';
-import { startRealtime, useChats } from '../../state/chats';
+import { useAuth } from '../../state/auth';
+import { useChatList } from '../../state/chatList';
+import { useNavigation } from '../../state/navigation';
+import { startSession } from '../../state/session';
 import { ConnectionBanner } from '../chats/ConnectionBanner';
 import { ConversationPane } from '../chats/ConversationPane';
 import { NewGroupDialog } from '../chats/NewGroupDialog';
@@ -14,21 +16,14 @@ import { ProfileDialog } from '../profile/ProfileDialog';
 import { Sidebar } from './Sidebar';
 
 export function AppShell() {
-  const conversationOpen = useChats((s) => s.openChatId !== null);
+  const userId = useAuth((s) => s.user?.id ?? null);
+  const openId = useNavigation((s) => s.openChatId);
+  // Until the list (or the chat itself) is in, a linked chat cannot show: the list does.
+  const conversationOpen = useChatList((s) => openId !== null && openId in s.chats);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [groupOpen, setGroupOpen] = useState(false);
 
-  useEffect(() => {
-    // A link from a notification e-mail (`/chats/{id}`) opens that chat; the address then
-    // goes back to `/`, where the app lives.
-    const linked = chatIdFromPath(window.location.pathname);
-    if (linked) {
-      useChats.getState().openChat(linked);
-      window.history.replaceState(null, '', '/' + window.location.search);
-    }
-    void useChats.getState().loadChats();
-    return startRealtime();
-  }, []);
+  useEffect(() => (userId ? startSession(userId) : undefined), [userId]);
 
   return (
     <div className="flex h-dvh flex-col overflow-hidden bg-surface">

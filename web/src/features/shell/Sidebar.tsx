@@ -4,7 +4,8 @@ import { useRef, useState } from 'react';
 import type { PublicUser } from '../../api/types';
 import { useUserSearch } from '../../hooks/useUserSearch';
 import { useAuth } from '../../state/auth';
-import { useChats } from '../../state/chats';
+import { useChatList } from '../../state/chatList';
+import { useNavigation } from '../../state/navigation';
 import { Avatar } from '../../ui/Avatar';
 import { IconButton } from '../../ui/Button';
 import { PeopleIcon, SettingsIcon } from '../../ui/icons';
@@ -22,7 +23,10 @@ export function Sidebar({
   onNewGroup: () => void;
 }) {
   const me = useAuth((s) => s.user);
-  const openDirectChat = useChats((s) => s.openDirectChat);
+  const directChatWith = useChatList((s) => s.directChatWith);
+  const openChat = useNavigation((s) => s.openChat);
+  const notice = useNavigation((s) => s.notice);
+  const dismissNotice = useNavigation((s) => s.dismissNotice);
   const [query, setQuery] = useState('');
   const [startError, setStartError] = useState<string | null>(null);
   const search = useUserSearch(query);
@@ -31,8 +35,11 @@ export function Sidebar({
 
   function pick(user: PublicUser) {
     setStartError(null);
-    openDirectChat(user).then(
-      () => setQuery(''),
+    directChatWith(user).then(
+      (chat) => {
+        setQuery('');
+        openChat(chat.id);
+      },
       (error: unknown) => setStartError(error instanceof Error ? error.message : 'Could not start the chat'),
     );
   }
@@ -72,6 +79,14 @@ export function Sidebar({
         <p role="alert" className="px-5 pb-2 text-sm text-danger">
           {startError}
         </p>
+      ) : null}
+      {notice ? (
+        <div aria-live="polite" data-testid="notice" className="mx-4 mb-2 flex items-start gap-2 rounded-xl bg-surface-2 px-3 py-2 text-sm text-ink-2">
+          <p className="flex-1">{notice}</p>
+          <button type="button" onClick={dismissNotice} className="shrink-0 font-semibold text-accent hover:underline">
+            OK
+          </button>
+        </div>
       ) : null}
       <div ref={resultsRef} className="flex min-h-0 flex-1 flex-col">
         {search.active ? (

@@ -1,0 +1,118 @@
+//! Command-line options (`--name value`; `loadgen --help` lists them).
+
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub struct Args {
+    /// The stack's base URL.
+    pub base: String,
+    /// PostgreSQL the users and rooms are seeded into (the stack's own database).
+    pub database_url: String,
+    /// The stack's JWT secret, to sign the seeded users' access tokens.
+    pub jwt_secret: String,
+    pub users: usize,
+    pub room_size: usize,
+    /// Members of each room who send (the first ones); the rest only receive.
+    pub senders_per_room: usize,
+    /// Messages per second per sending user.
+    pub rate: f64,
+    pub duration: Duration,
+    /// `$connect`s in flight at once.
+    pub connect_parallelism: usize,
+    /// How long to wait after the last send for deliveries still on their way.
+    pub grace: Duration,
+    /// Pin the stack's processes (gateway, PostgreSQL, emulator) to this CPU.
+    pub pin_stack: Option<usize>,
+    /// Pin this process to this CPU.
+    pub pin_self: Option<usize>,
+    /// Sample the gateway's memory this often while sending.
+    pub sample_every: Duration,
+    /// Keep the seeded users, rooms and messages (default: deleted at the end).
+    pub keep: bool,
+    /// Print the report as one JSON object too.
+    pub json: bool,
+}
+
+const HELP: &str = "\
+loadgen: users in rooms sending through the real $connect and send_message, against `make dev`
+
+  --base URL                 the stack (http://127.0.0.1:3000)
+  --database-url URL         its database (postgres://postgres@127.0.0.1:54329/messenger)
+  --jwt-secret-file PATH     its JWT secret (.dev/jwt_secret)
+  --users N                  users (1000)
+  --room-size R              members per room (10)
+  --senders-per-room S       members of each room who send (all)
+  --rate X                   messages per second per sender (0.1)
+  --duration SECS            how long everyone sends (60)
+  --connect-parallelism P    $connects in flight at once (100)
+  --grace SECS               wait for late deliveries after the last send (10)
+  --pin-stack CPU            pin the gateway, PostgreSQL and the emulator to CPU
+  --pin-self CPU             pin this process to CPU
+  --sample-every SECS        gateway memory sample interval (10)
+  --keep                     keep the seeded users and rooms
+  --json                     also print the report as JSON
+";
+
+impl Args {
+    pub fn parse() -> anyhow::Result<Self> {
+        let mut a = Args {
+            base: "http://127.0.0.1:3000".into(),
+            database_url: "postgres://postgres@127.0.0.1:54329/messenger".into(),
+            jwt_secret: String::new(),
+            users: 1000,
+            room_size: 10,
+            senders_per_room: usize::MAX,
+            rate: 0.1,
+            duration: Duration::from_secs(60),
+            connect_parallelism: 100,
+            grace: Duration::from_secs(10),
+            pin_stack: None,
+            pin_self: None,
+            sample_every: Duration::from_secs(10),
+            keep: false,
+            json: false,
+        };
+        let mut secret_file = ".dev/jwt_secret".to_owned();
+        let mut it = std::env::args().skip(1);
+        while let Some(flag) = it.next() {
+            let mut value = || {
+                it.next()
+                    .ok_or_else(|| anyhow::anyhow!("{flag} needs a value"))
+            };
+            match flag.as_str() {
+                "--help" | "-h" => {
+                    print!("{HELP}");
+                    std::process::exit(0);
+                }
+                "--base" => a.base = value()?,
+                "--database-url" => a.database_url = value()?,
+                "--jwt-secret-file" => secret_file = value()?,
+                "--users" => a.users = value()?.parse()?,
+                "--room-size" => a.room_size = value()?.parse()?,
+                "--senders-per-room" => a.senders_per_room = value()?.parse()?,
+                "--rate" => a.rate = value()?.parse()?,
+                "--duration" => a.duration = Duration::from_secs_f64(value()?.parse()?),
+                "--connect-parallelism" => a.connect_parallelism = value()?.parse()?,
+                "--grace" => a.grace = Duration::from_secs_f64(value()?.parse()?),
+                "--pin-stack" => a.pin_stack = Some(value()?.parse()?),
+                "--pin-self" => a.pin_self = Some(value()?.parse()?),
+                "--sample-every" => a.sample_every = Duration::from_secs_f64(value()?.parse()?),
+                "--keep" => a.keep = true,
+                "--json" => a.json = true,
+                other => anyhow::bail!("unknown option {other} (see --help)"),
+            }
+        }
+        a.jwt_secret = match std::env::var("JWT_SECRET") {
+            Ok(s) if !s.is_empty() => s,
+            _ => std::fs::read_to_string(&secret_file)
+                .map_err(|e| anyhow::anyhow!("reading the JWT secret from {secret_file}: {e}"))?
+                .trim()
+                .to_owned(),
+        };
+        if a.room_size < 2 || a.users < a.room_size {
+            anyhow::bail!("need at least 2 members per room and one room's worth of users");
+        }
+        a.senders_per_room = a.senders_per_room.min(a.room_size);
+        Ok(a)
+    }
+}

@@ -1,0 +1,262 @@
+//! `loadgen`: users in rooms, each connecting through a real ticket and `$connect` and
+//! sending `send_message` at a rate, against a running stack (`make dev`). Reports connects,
+//! ACK and delivery latency, deliveries against what was due (each exactly once, in seq order
+//! per room), the CPU the stack's processes spent per delivery and the gateway's memory.
+//! Run on purpose (docs/PERFORMANCE.md has the commands), never by `make test`.
+
+mod args;
+mod client;
+mod procs;
+mod seed;
+mod stats;
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::{Duration, Instant};
+
+use futures::stream::{self, StreamExt as _};
+
+use crate::client::{Report, Totals};
+use crate::stats::Samples;
+
+fn main() -> anyhow::Result<()> {
+    let args = args::Args::parse()?;
+    if let Some(cpu) = args.pin_self {
+        procs::pin(std::process::id(), cpu)?;
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()?
+        .block_on(run(args))
+}
+
+async fn run(args: args::Args) -> anyhow::Result<()> {
+    let stack = procs::Stack::find();
+    anyhow::ensure!(
+        !stack.gateway.is_empty(),
+        "no local-gateway process found: start the stack with `make dev`"
+    );
+    if let Some(cpu) = args.pin_stack {
+        for pid in stack.all() {
+            procs::pin(pid, cpu)?;
+        }
+    }
+    let gateway = stack.gateway[0];
+    let mem_before = procs::memory_mb(gateway);
+
+    let t = Instant::now();
+    let seeded = seed::seed(
+        &args.database_url,
+        &args.jwt_secret,
+        args.users,
+        args.room_size,
+    )
+    .await?;
+    eprintln!(
+        "seeded {} users in {} rooms ({:.1}s, run {})",
+        seeded.users.len(),
+        seeded.rooms.len(),
+        t.elapsed().as_secs_f64(),
+        seeded.run
+    );
+    let result = drive(&args, &seeded, gateway, mem_before).await;
+    if !args.keep {
+        let removed = seed::cleanup(&args.database_url, &seeded.run).await?;
+        eprintln!("removed {removed} seeded users and what they made");
+    }
+    result
+}
+
+async fn drive(
+    args: &args::Args,
+    seeded: &seed::Seeded,
+    gateway: u32,
+    mem_before: (f64, f64),
+) -> anyhow::Result<()> {
+    // Connect everyone, `connect_parallelism` at a time.
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(args.connect_parallelism)
+        .build()?;
+    let members: Vec<(usize, uuid::Uuid, u64, bool)> = seeded
+        .rooms
+        .iter()
+        .flat_map(|(chat, members)| {
+            members
+                .iter()
+                .enumerate()
+                .map(move |(k, &u)| (u, chat.0, members.len() as u64, k < args.senders_per_room))
+        })
+        .collect();
+    let started = Instant::now();
+    let mut connect_times = Samples::default();
+    let mut sockets = Vec::new();
+    let mut failed = 0usize;
+    let mut attempts = stream::iter(members.iter().cloned())
+        .map(|(u, chat, room_len, sends)| {
+            let http = http.clone();
+            let token = seeded.users[u].token.clone();
+            async move {
+                let t = Instant::now();
+                let socket = client::connect(&http, &args.base, &token).await;
+                (socket, t.elapsed(), chat, room_len, sends)
+            }
+        })
+        .buffer_unordered(args.connect_parallelism);
+    while let Some((socket, took, chat, room_len, sends)) = attempts.next().await {
+        match socket {
+            Ok(s) => {
+                connect_times.push(took.as_micros() as u64);
+                sockets.push((s, chat, room_len, sends));
+            }
+            Err(e) => {
+                if failed < 5 {
+                    eprintln!("connect failed: {e:#}");
+                }
+                failed += 1;
+            }
+        }
+    }
+    let connect_secs = started.elapsed().as_secs_f64();
+    let (c50, c99, cmax) = connect_times.summary();
+    eprintln!(
+        "connected {} (failed {failed}) in {connect_secs:.1}s: {:.0}/s, p50 {c50:.1} ms, p99 {c99:.1} ms, max {cmax:.1} ms",
+        sockets.len(),
+        sockets.len() as f64 / connect_secs
+    );
+    // Let the presence announcements of the connect phase settle.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mem_connected = procs::memory_mb(gateway);
+
+    let totals = Arc::new(Totals::default());
+    let interval = (args.rate > 0.0).then(|| Duration::from_secs_f64(1.0 / args.rate));
+    let cpu_start = procs::cpu_seconds();
+    let send_start = Instant::now();
+    let tasks: Vec<_> = sockets
+        .into_iter()
+        .map(|(socket, chat, room_len, sends)| {
+            let totals = totals.clone();
+            tokio::spawn(client::run(
+                socket,
+                chat,
+                room_len,
+                if sends { interval } else { None },
+                totals,
+            ))
+        })
+        .collect();
+
+    // Send for the duration, sampling the gateway's memory.
+    let mut memory = Vec::new();
+    let mut sample = tokio::time::interval(args.sample_every);
+    while send_start.elapsed() < args.duration {
+        sample.tick().await;
+        memory.push((send_start.elapsed().as_secs(), procs::memory_mb(gateway).0));
+    }
+    totals.stop_sending.store(true, Ordering::Relaxed);
+    let send_secs = send_start.elapsed().as_secs_f64();
+    let cpu_end = procs::cpu_seconds();
+    // Wait for what is still on its way (an ACK, or deliveries) up to the grace period.
+    let grace = Instant::now();
+    while grace.elapsed() < args.grace {
+        let (sent, acked) = (
+            totals.sent.load(Ordering::Relaxed),
+            totals.acked.load(Ordering::Relaxed),
+        );
+        let (due, got) = (
+            totals.expected.load(Ordering::Relaxed),
+            totals.delivered.load(Ordering::Relaxed),
+        );
+        if sent == acked && due == got {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    totals.stop.store(true, Ordering::Relaxed);
+    let mut all = Report::default();
+    for t in tasks {
+        let r = t.await?;
+        all.ack.extend(r.ack);
+        all.delivery.extend(r.delivery);
+        all.duplicates += r.duplicates;
+        all.out_of_order += r.out_of_order;
+        all.errors += r.errors;
+        all.unacked += r.unacked;
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mem_after = procs::memory_mb(gateway);
+
+    let sent = totals.sent.load(Ordering::Relaxed);
+    let acked = totals.acked.load(Ordering::Relaxed);
+    let expected = totals.expected.load(Ordering::Relaxed);
+    let delivered = totals.delivered.load(Ordering::Relaxed);
+    let (a50, a99, amax) = all.ack.summary();
+    let (d50, d99, dmax) = all.delivery.summary();
+    let cpu: Vec<(&str, f64)> = cpu_end
+        .iter()
+        .map(|(k, v)| (*k, v - cpu_start.get(k).copied().unwrap_or(0.0)))
+        .collect();
+    let cpu_total: f64 = cpu.iter().map(|(_, v)| v).sum();
+    let pushes = acked + delivered;
+    println!(
+        "users {} rooms of {} senders/room {} rate {}/s for {:.0}s",
+        args.users, args.room_size, args.senders_per_room, args.rate, send_secs
+    );
+    println!(
+        "connects: {} ok, {failed} failed, {:.0}/s, p50 {c50:.1} ms p99 {c99:.1} ms max {cmax:.1} ms",
+        all.ack.len().max(0) * 0 + members.len() - failed,
+        members.len() as f64 / connect_secs
+    );
+    println!(
+        "messages: {sent} sent, {acked} acked, {} never acked; ACK p50 {a50:.2} ms p99 {a99:.2} ms max {amax:.1} ms",
+        all.unacked
+    );
+    println!(
+        "deliveries: {delivered} of {expected} due ({:.3} %), duplicates {}, out of order {}, errors {}; p50 {d50:.2} ms p99 {d99:.2} ms max {dmax:.1} ms",
+        if expected > 0 {
+            100.0 * delivered as f64 / expected as f64
+        } else {
+            100.0
+        },
+        all.duplicates,
+        all.out_of_order,
+        all.errors
+    );
+    let per: Vec<String> = cpu
+        .iter()
+        .map(|(k, v)| format!("{k} {:.1} %", 100.0 * v / send_secs))
+        .collect();
+    println!(
+        "stack CPU while sending: {:.1} % of one core ({}); {:.1} µs per push (ACK or delivery)",
+        100.0 * cpu_total / send_secs,
+        per.join(", "),
+        if pushes > 0 {
+            1e6 * cpu_total / pushes as f64
+        } else {
+            f64::NAN
+        }
+    );
+    let samples: Vec<String> = memory.iter().map(|(t, m)| format!("{t}s {m:.0}")).collect();
+    println!(
+        "gateway memory MB: before {:.0}, connected {:.0}, while sending [{}], after {:.0}, peak {:.0}",
+        mem_before.0,
+        mem_connected.0,
+        samples.join(", "),
+        mem_after.0,
+        mem_after.1
+    );
+    if args.json {
+        let json = serde_json::json!({
+            "users": args.users, "room_size": args.room_size, "rate": args.rate, "seconds": send_secs,
+            "connects_ok": members.len() - failed, "connects_failed": failed, "connects_per_s": members.len() as f64 / connect_secs,
+            "sent": sent, "acked": acked, "ack_p50_ms": a50, "ack_p99_ms": a99,
+            "due": expected, "delivered": delivered, "duplicates": all.duplicates, "out_of_order": all.out_of_order,
+            "delivery_p50_ms": d50, "delivery_p99_ms": d99, "delivery_max_ms": dmax,
+            "stack_cpu_pct": 100.0 * cpu_total / send_secs,
+            "cpu_s": cpu.iter().map(|(k, v)| (k.to_string(), serde_json::json!(v))).collect::<serde_json::Map<_, _>>(),
+            "gateway_mb": {"before": mem_before.0, "connected": mem_connected.0, "after": mem_after.0, "peak": mem_after.1, "samples": memory},
+        });
+        println!("{json}");
+    }
+    Ok(())
+}

@@ -1,0 +1,153 @@
+/**
+ * The sidebar's chats: each chat's summary (title, members, last message, activity) and the
+ * unread baseline of the freshest server answer for it (see `unread.ts`). Fed by chat answers
+ * (`GET /api/chats`, `GET /api/chats/{id}`, creating a chat) and by stored messages (the
+ * preview). A chat answer also seeds presence and read markers.
+ */
+import { create } from 'zustand';
+
+import { api, ApiError } from '../api';
+import type { Chat, Message, PublicUser } from '../api/types';
+import { myId } from './me';
+import { chatAfterMessage } from './messages';
+import { usePresence } from './presence';
+import { useReceipts } from './receipts';
+import type { UnreadBaseline } from './unread';
+
+interface ChatListState {
+  chats: Record<string, Chat>;
+  baselines: Record<string, UnreadBaseline>;
+  chatsLoaded: boolean;
+  chatsError: string | null;
+
+  /** The whole list (`GET /api/chats`): chats no longer in it are gone (I left them). */
+  loadChats(): Promise<void>;
+  /** One chat (`GET /api/chats/{id}`), one request in flight per chat; null when it is not mine. */
+  fetchChat(id: string): Promise<Chat | null>;
+  /** Chat answers from anywhere. */
+  ingest(chats: Chat[]): void;
+  /** A stored message moves the preview (false when the chat is not in the list). */
+  applyMessage(message: Message): boolean;
+  /** The direct chat with `user`: the one I have, or a new one. */
+  directChatWith(user: PublicUser): Promise<Chat>;
+  createGroup(title: string, members: PublicUser[]): Promise<Chat>;
+  reset(): void;
+}
+
+const inFlight = new Map<string, Promise<Chat | null>>();
+// Chats answered one by one while a list request was out: the list may predate them.
+const answeredDuringList = new Set<string>();
+let listsInFlight = 0;
+
+/**
+ * Of two answers about one chat, which to take the unread baseline from: the later one. Both
+ * `last_seq` and my `last_read_seq` only grow on the server, so the later answer has neither
+ * smaller; on a tie the one that arrived last (deletions can lower the count).
+ */
+export function fresherBaseline(held: UnreadBaseline | undefined, incoming: UnreadBaseline): boolean {
+  if (!held) return true;
+  if (incoming.atSeq !== held.atSeq) return incoming.atSeq > held.atSeq;
+  return incoming.readSeq >= held.readSeq;
+}
+
+/** A chat answer merged into the held summary: the fresh members, the furthest last message. */
+export function mergeChat(held: Chat | undefined, incoming: Chat): Chat {
+  if (!held || incoming.last_seq >= held.last_seq) return incoming;
+  return { ...incoming, last_seq: held.last_seq, last_message: held.last_message, last_activity_at: held.last_activity_at };
+}
+
+export const useChatList = create<ChatListState>()((set, get) => {
+  function ingest(list: Chat[], complete: boolean) {
+    set((s) => {
+      const chats: Record<string, Chat> = { ...s.chats };
+      const baselines: Record<string, UnreadBaseline> = { ...s.baselines };
+      if (complete) {
+        const listed = new Set(list.map((c) => c.id));
+        for (const id of Object.keys(chats)) {
+          if (listed.has(id) || answeredDuringList.has(id)) continue;
+          delete chats[id];
+          delete baselines[id];
+        }
+      } else if (listsInFlight > 0) {
+        for (const c of list) answeredDuringList.add(c.id);
+      }
+      for (const c of list) {
+        chats[c.id] = mergeChat(s.chats[c.id], c);
+        const incoming = { count: c.unread_count, atSeq: c.last_seq, readSeq: c.last_read_seq };
+        const held = s.baselines[c.id];
+        baselines[c.id] = held && !fresherBaseline(held, incoming) ? held : incoming;
+      }
+      return complete ? { chats, baselines, chatsLoaded: true, chatsError: null } : { chats, baselines };
+    });
+    usePresence.getState().fromChats(list);
+    useReceipts.getState().fromChats(list, myId());
+  }
+
+  return {
+    chats: {},
+    baselines: {},
+    chatsLoaded: false,
+    chatsError: null,
+
+    async loadChats() {
+      listsInFlight += 1;
+      try {
+        const list = await api.chats.list();
+        ingest(list, true);
+      } catch (error) {
+        set({ chatsError: error instanceof Error ? error.message : 'Could not load your chats' });
+      } finally {
+        listsInFlight -= 1;
+        if (listsInFlight === 0) answeredDuringList.clear();
+      }
+    },
+
+    fetchChat(id) {
+      const pending = inFlight.get(id);
+      if (pending) return pending;
+      const request = api.chats.get(id).then(
+        (chat) => {
+          ingest([chat], false);
+          return chat;
+        },
+        (error: unknown) => {
+          if (error instanceof ApiError && error.status === 404) return null;
+          throw error;
+        },
+      );
+      const settled = request.finally(() => inFlight.delete(id));
+      inFlight.set(id, settled);
+      return settled;
+    },
+
+    ingest: (chats) => ingest(chats, false),
+
+    applyMessage(message) {
+      const chat = get().chats[message.chat_id];
+      if (!chat) return false;
+      const next = chatAfterMessage(chat, message);
+      if (next !== chat) set((s) => ({ chats: { ...s.chats, [chat.id]: next } }));
+      return true;
+    },
+
+    async directChatWith(user) {
+      const existing = Object.values(get().chats).find((c) => c.kind === 'direct' && c.members.some((m) => m.id === user.id));
+      if (existing) return existing;
+      const chat = await api.chats.createDirect(user.id);
+      ingest([chat], false);
+      return get().chats[chat.id] ?? chat;
+    },
+
+    async createGroup(title, members) {
+      const chat = await api.chats.createGroup(title, members.map((m) => m.id));
+      ingest([chat], false);
+      return chat;
+    },
+
+    reset() {
+      inFlight.clear();
+      answeredDuringList.clear();
+      set({ chats: {}, baselines: {}, chatsLoaded: false, chatsError: null });
+    },
+  };
+});

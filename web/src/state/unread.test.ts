@@ -1,0 +1,135 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+
+import type { Chat } from '../api/types';
+
+const { apiMock, resetApiMock } = await vi.hoisted(() => import('./apiMock'));
+vi.mock('../api', async (real) => ({ ...(await real<typeof import('../api')>()), api: apiMock }));
+
+const { startRealtime } = await import('./realtime');
+const { endSession } = await import('./session');
+const { useChatList } = await import('./chatList');
+const { useTimeline } = await import('./timeline');
+const { useReceipts } = await import('./receipts');
+const { NO_BASELINE, unreadCount } = await import('./unread');
+const { fakeConnection } = await import('./realtime/fakeConnection');
+const { chat, fromBob, ME, msg, page, settle, signedInAsMe } = await import('./testing');
+
+describe('unreadCount (the rule)', () => {
+  const baseline = { count: 4, atSeq: 6, readSeq: 0 };
+  const items = [msg(1), msg(2, { sender_id: ME }), msg(3), msg(4), msg(5, { deleted: true, body: '' }), msg(6)];
+
+  it('a message from someone else beyond the baseline counts; mine, deleted ones and read ones do not', () => {
+    expect(unreadCount(NO_BASELINE, 0, [msg(1)], ME)).toBe(1);
+    expect(unreadCount(NO_BASELINE, 0, [msg(1), msg(2, { sender_id: ME })], ME)).toBe(1);
+    expect(unreadCount(NO_BASELINE, 0, [msg(1), msg(2, { deleted: true })], ME)).toBe(1);
+    expect(unreadCount(NO_BASELINE, 1, [msg(1), msg(2)], ME)).toBe(1);
+    // What the baseline counted is not counted again when the same messages are held.
+    expect(unreadCount(baseline, 0, items, ME)).toBe(4);
+    expect(unreadCount(baseline, 0, [...items, msg(7), msg(8, { sender_id: ME })], ME)).toBe(5);
+  });
+
+  it('falls as my marker moves over messages from others, to nothing at the end', () => {
+    expect(unreadCount(baseline, 1, items, ME)).toBe(3);
+    expect(unreadCount(baseline, 4, items, ME)).toBe(1);
+    expect(unreadCount(baseline, 6, items, ME)).toBe(0);
+    expect(unreadCount(baseline, 0, items, ME)).toBe(4);
+    expect(unreadCount(baseline, 6, [...items, msg(7)], ME)).toBe(1);
+  });
+
+  it('an edit of a message counts nothing new (one per seq)', () => {
+    expect(unreadCount(NO_BASELINE, 0, [msg(1, { body: 'edited', edited_at: '2026-01-01T13:00:00Z' })], ME)).toBe(1);
+  });
+});
+
+describe('unread counts when sources race', () => {
+  let socket: ReturnType<typeof fakeConnection>;
+  const count = (chatId: string) =>
+    unreadCount(
+      useChatList.getState().baselines[chatId] ?? NO_BASELINE,
+      Math.max(useReceipts.getState().mine[chatId]?.read ?? 0, useReceipts.getState().mine[chatId]?.confirmed ?? 0),
+      useTimeline.getState().byChat[chatId]?.items ?? [],
+      ME,
+    );
+  /** A request the test answers when it wants. */
+  function deferred<T>() {
+    let resolve!: (value: T) => void;
+    const promise = new Promise<T>((r) => (resolve = r));
+    return { promise, resolve };
+  }
+
+  beforeEach(async () => {
+    resetApiMock();
+    signedInAsMe();
+    apiMock.chats.list.mockResolvedValue([]);
+    apiMock.chats.messages.mockResolvedValue(page([]));
+    socket = fakeConnection();
+    startRealtime(socket.connect);
+    socket.open();
+    await settle();
+  });
+
+  afterEach(() => endSession());
+
+  it('121 messages of a new chat arriving while its GET is in flight count 121, whenever the GET was computed', async () => {
+    for (const computedAfter of [0, 60, 121]) {
+      endSession();
+      socket = fakeConnection();
+      startRealtime(socket.connect);
+      socket.open();
+      await settle();
+      const get = deferred<Chat>();
+      apiMock.chats.get.mockReturnValue(get.promise);
+      const all = fromBob(1, 121).map((m) => ({ ...m, chat_id: 'c9' }));
+      for (const m of all) socket.push({ type: 'new_message', message: m });
+      expect(count('c9')).toBe(121);
+      // The answer was computed after `computedAfter` of them were stored.
+      get.resolve(chat({ id: 'c9', last_seq: computedAfter, unread_count: computedAfter }));
+      await settle();
+      expect(count('c9')).toBe(121);
+    }
+  });
+
+  it('a list answer that left before a push and arrives after it counts that push once', async () => {
+    apiMock.chats.list.mockResolvedValue([chat({ last_seq: 5, unread_count: 5 })]);
+    await useChatList.getState().loadChats();
+    for (const m of fromBob(1, 5)) socket.push({ type: 'new_message', message: m });
+    expect(count('c1')).toBe(5);
+
+    // A reload of the list is out (computed before 6 was stored) while 6 arrives; then a second
+    // one (computed after) comes back first, the stale first one last.
+    const stale = deferred<Chat[]>();
+    const fresh = deferred<Chat[]>();
+    apiMock.chats.list.mockReturnValueOnce(stale.promise).mockReturnValueOnce(fresh.promise);
+    const first = useChatList.getState().loadChats();
+    socket.push({ type: 'new_message', message: msg(6) });
+    const second = useChatList.getState().loadChats();
+    expect(count('c1')).toBe(6);
+    fresh.resolve([chat({ last_seq: 6, unread_count: 6 })]);
+    await second;
+    expect(count('c1')).toBe(6);
+    stale.resolve([chat({ last_seq: 5, unread_count: 5 })]);
+    await first;
+    expect(count('c1')).toBe(6);
+  });
+
+  it('reading on another device: the next answer brings the count down, pushes after it still count', async () => {
+    apiMock.chats.list.mockResolvedValue([chat({ last_seq: 3, unread_count: 3 })]);
+    await useChatList.getState().loadChats();
+    apiMock.chats.list.mockResolvedValue([chat({ last_seq: 3, unread_count: 0, last_read_seq: 3 })]);
+    await useChatList.getState().loadChats();
+    expect(count('c1')).toBe(0);
+    socket.push({ type: 'new_message', message: msg(4) });
+    expect(count('c1')).toBe(1);
+  });
+
+  it('reading here brings it down at once', async () => {
+    apiMock.chats.markRead.mockResolvedValue({ chat_id: 'c1', last_read_seq: 3 });
+    apiMock.chats.list.mockResolvedValue([chat({ last_seq: 3, unread_count: 3 })]);
+    await useChatList.getState().loadChats();
+    useTimeline.getState().accept('c1', fromBob(1, 3));
+    useReceipts.getState().markRead('c1', 2);
+    expect(count('c1')).toBe(1);
+    useReceipts.getState().markRead('c1', 3);
+    expect(count('c1')).toBe(0);
+  });
+});

@@ -2,12 +2,13 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
-.PHONY: help dev test fmt lint rust-test binaries openapi tools web-check web-e2e web-e2e-binaries web-build template
+.PHONY: help dev test lambda-build sam-build deploy destroy fmt lint rust-test binaries openapi tools web-check web-e2e web-e2e-binaries web-build template
 
 help:
 	@echo "make dev    run the whole messenger locally (http://127.0.0.1:3000)"
 	@echo "make test   run every check CI runs"
 	@echo "make dev FUNCTIONS=binaries   the same, every function running as its own binary"
+	@echo "make deploy / make destroy    the whole product on AWS (docs/DEPLOY.md)"
 
 # FUNCTIONS=binaries (make dev FUNCTIONS=binaries): the real function binaries serve the gateway.
 dev:
@@ -53,3 +54,35 @@ web-build:
 # The SAM template passes `sam validate --lint` (offline; installs aws-sam-cli into .dev/).
 template:
 	infra/validate.sh
+
+# ---- AWS (docs/DEPLOY.md). Nothing here can reach AWS; these are for an operator's machine. ----
+# The SAM CLI and cargo-lambda (with zig) live in .dev/venv-sam (infra/validate.sh installs
+# them). LAMBDA_ARCH is arm64 (the template's default Architecture) or x86_64.
+LAMBDA_ARCH ?= arm64
+STACK ?= messenger
+SAM_VENV := $(CURDIR)/.dev/venv-sam
+lambda-build sam-build deploy destroy: export PATH := $(SAM_VENV)/bin:$(PATH)
+lambda-build sam-build deploy destroy: export LAMBDA_ARCH := $(LAMBDA_ARCH)
+FUNCTION_PACKAGES := $(foreach f,$(notdir $(wildcard functions/*)),-p $(f))
+LAMBDA_ARCH_FLAG := $(if $(filter x86_64,$(LAMBDA_ARCH)),--x86-64,--arm64)
+
+$(SAM_VENV)/bin/cargo-lambda:
+	localstack/python-venv.sh $(SAM_VENV) aws-sam-cli cargo-lambda ziglang
+
+# Every function at once: the dependencies build once and each function only links
+# (target/lambda/<function>/bootstrap). `sam build` calls it through infra/Makefile.
+lambda-build: $(SAM_VENV)/bin/cargo-lambda
+	cargo lambda build --release --locked $(LAMBDA_ARCH_FLAG) $(FUNCTION_PACKAGES)
+
+sam-build: lambda-build
+	sam build
+
+# Builds the functions and the SPA, deploys the stack (migrations run inside the deploy),
+# uploads the SPA and invalidates its cache. Parameters: docs/DEPLOY.md.
+deploy:
+	infra/deploy.sh
+
+# Removes the stack (emptying the SPA bucket first). The attachments bucket is emptied too
+# only with DELETE_ATTACHMENTS=yes.
+destroy:
+	infra/destroy.sh

@@ -28,6 +28,8 @@ const JWT_SECRET: &str = "coldstart-benchmark-secret-0123456789abcdef";
 
 struct Args {
     db: String,
+    /// Members of the group with a WebSocket connection (each send pushes to them).
+    connections: usize,
     runs: usize,
     warm: usize,
     dirs: Vec<PathBuf>,
@@ -35,12 +37,13 @@ struct Args {
 
 fn args() -> anyhow::Result<Args> {
     let mut it = std::env::args().skip(1);
-    let (mut db, mut runs, mut warm, mut dirs) = (None, 20, 300, Vec::new());
+    let (mut db, mut runs, mut warm, mut dirs, mut connections) = (None, 20, 300, Vec::new(), 10);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--db" => db = it.next(),
             "--runs" => runs = it.next().context("--runs N")?.parse()?,
             "--warm" => warm = it.next().context("--warm N")?.parse()?,
+            "--connections" => connections = it.next().context("--connections N")?.parse()?,
             _ => dirs.push(PathBuf::from(a)),
         }
     }
@@ -50,6 +53,7 @@ fn args() -> anyhow::Result<Args> {
     }
     Ok(Args {
         db,
+        connections,
         runs,
         warm,
         dirs,
@@ -199,8 +203,11 @@ async fn main() -> anyhow::Result<()> {
     if !status.success() {
         bail!("migrate failed: {status}");
     }
-    let setup = setup(&Binaries::new(settings(first)), &args.db).await?;
-    eprintln!("setup: a group of 10, each with a connection; sender token ready");
+    let setup = setup(&Binaries::new(settings(first)), &args.db, args.connections).await?;
+    eprintln!(
+        "setup: a group of 10, {} with a connection",
+        args.connections
+    );
 
     let mut figures: Vec<Vec<Figures>> =
         vec![vec![Figures::default(); FUNCTIONS.len()]; args.dirs.len()];
@@ -243,35 +250,55 @@ async fn main() -> anyhow::Result<()> {
     }
     eprintln!();
 
-    // Warm: one process per function and folder, many invocations.
-    for (d, dir) in args.dirs.iter().enumerate() {
-        for (f, function) in FUNCTIONS.iter().enumerate() {
+    // Warm: one process per function and folder, kept for the whole phase; rounds of
+    // invocations interleave the folders, as the cold runs do.
+    const ROUNDS: usize = 5;
+    let mut warm_procs = Vec::new();
+    for dir in &args.dirs {
+        let mut per_fn = Vec::new();
+        for function in FUNCTIONS {
             let b = Binaries::new(settings(dir));
             b.invoke(function, event(function)?).await?;
             let pid = *b.pids(function).first().context("no instance")?;
-            let before_pushes = pushes.load(Ordering::Relaxed);
-            let cpu_before = cpu_ns(pid);
-            let mut warm = Vec::with_capacity(args.warm);
-            for _ in 0..args.warm {
-                let (raw, timing) = b.invoke_timed(function, event(function)?).await?;
-                let (status, _) = status_and_body(&raw)?;
-                if status != expected(function) {
-                    bail!("{function} answered {status} warm");
+            per_fn.push((b, pid, 0u64, 0u64));
+        }
+        warm_procs.push(per_fn);
+    }
+    let per_round = args.warm.div_ceil(ROUNDS);
+    for _ in 0..ROUNDS {
+        for (d, per_fn) in warm_procs.iter_mut().enumerate() {
+            for (f, (b, pid, cpu, pushed)) in per_fn.iter_mut().enumerate() {
+                let function = FUNCTIONS[f];
+                let before_pushes = pushes.load(Ordering::Relaxed);
+                let cpu_before = cpu_ns(*pid);
+                for _ in 0..per_round {
+                    let (raw, timing) = b.invoke_timed(function, event(function)?).await?;
+                    let (status, _) = status_and_body(&raw)?;
+                    if status != expected(function) {
+                        bail!("{function} answered {status} warm");
+                    }
+                    figures[d][f].warm.push(ms(timing.invoke));
                 }
-                warm.push(ms(timing.invoke));
+                *cpu += cpu_ns(*pid).saturating_sub(cpu_before);
+                *pushed += pushes.load(Ordering::Relaxed) - before_pushes;
             }
-            let cpu = cpu_ns(pid).saturating_sub(cpu_before);
+        }
+    }
+    for (d, per_fn) in warm_procs.iter().enumerate() {
+        for (f, (b, pid, cpu, pushed)) in per_fn.iter().enumerate() {
+            let n = figures[d][f].warm.len().max(1) as f64;
             let fig = &mut figures[d][f];
-            fig.warm = warm;
-            fig.cpu_ms = cpu as f64 / 1e6 / args.warm as f64;
-            fig.rss_kb = peak_rss_kb(pid);
-            fig.size = std::fs::metadata(dir.join(function))
+            fig.cpu_ms = *cpu as f64 / 1e6 / n;
+            fig.rss_kb = peak_rss_kb(*pid);
+            fig.size = std::fs::metadata(args.dirs[d].join(FUNCTIONS[f]))
                 .map(|m| m.len())
                 .unwrap_or(0);
-            if *function == "messages-send" {
-                let per_send =
-                    (pushes.load(Ordering::Relaxed) - before_pushes) as f64 / args.warm as f64;
-                eprintln!("{}: {per_send:.1} pushes per send", dir.display());
+            if FUNCTIONS[f] == "messages-send" {
+                eprintln!(
+                    "{}: {:.1} pushes per send",
+                    args.dirs[d].display(),
+                    *pushed as f64 / n
+                );
             }
             b.stop_all();
         }
@@ -313,7 +340,7 @@ async fn main() -> anyhow::Result<()> {
 }
 
 /// Ten users in one group, each with a WebSocket connection row; the first one's token.
-async fn setup(b: &Binaries, db: &str) -> anyhow::Result<Setup> {
+async fn setup(b: &Binaries, db: &str, connections: usize) -> anyhow::Result<Setup> {
     let run = uuid::Uuid::new_v4().simple().to_string();
     let mut users = Vec::new();
     for i in 0..10 {
@@ -349,7 +376,7 @@ async fn setup(b: &Binaries, db: &str) -> anyhow::Result<Setup> {
     let chat = body["id"].as_str().context("chat id")?.to_owned();
     let (client, conn) = tokio_postgres::connect(db, tokio_postgres::NoTls).await?;
     tokio::spawn(conn);
-    for (i, (id, _)) in users.iter().enumerate() {
+    for (i, (id, _)) in users.iter().enumerate().take(connections) {
         let id: uuid::Uuid = id.parse()?;
         client
             .execute(

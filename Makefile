@@ -74,8 +74,9 @@ $(SAM_VENV)/bin/cargo-lambda:
 lambda-build: $(SAM_VENV)/bin/cargo-lambda
 	cargo lambda build --release --locked $(LAMBDA_ARCH_FLAG) $(FUNCTION_PACKAGES)
 
-sam-build: lambda-build
-	sam build
+# One build for all functions, then SAM packages the bootstraps (infra/Makefile).
+sam-build: $(SAM_VENV)/bin/cargo-lambda
+	SAM_BUILD_ID=$$(date +%s%N) sam build
 
 # Builds the functions and the SPA, deploys the stack (migrations run inside the deploy),
 # uploads the SPA and invalidates its cache. Parameters: docs/DEPLOY.md.

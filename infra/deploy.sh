@@ -41,8 +41,7 @@ fi
 confirm=(--no-confirm-changeset); [[ -n ${CONFIRM:-} ]] && confirm=(--confirm-changeset)
 
 echo "==> building every function once ($arch) and packaging them (sam build)"
-make -s lambda-build LAMBDA_ARCH="$arch"
-sam build
+make -s sam-build LAMBDA_ARCH="$arch"
 echo "==> deploying $stack (migrations run inside the deploy)"
 sam deploy --stack-name "$stack" "${confirm[@]}" --parameter-overrides "${params[@]}"
 

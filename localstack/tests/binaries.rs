@@ -286,3 +286,26 @@ async fn a_failed_migration_fails_the_deploy_and_a_delete_migrates_nothing() {
     let _: Value = invoke(&b, "migrate", delete).await;
     assert_eq!(answers.recv().await.unwrap()["Status"], "SUCCESS");
 }
+
+#[tokio::test]
+async fn a_rollback_runs_an_older_migrate_on_a_newer_schema_without_failing() {
+    let app = TestApp::spawn().await;
+    // The database already has a migration this binary does not know (a newer release's).
+    app.db()
+        .await
+        .execute(
+            "INSERT INTO refinery_schema_history (version, name, applied_on, checksum) \
+             VALUES (9999, 'from_a_newer_release', '2026-12-01T00:00:00Z', '0')",
+            &[],
+        )
+        .await
+        .unwrap();
+    let b = binaries(&app);
+    let (url, mut answers) = response_url().await;
+    let update = fixture("migrate")
+        .replace("http://127.0.0.1:9/REPLACE_WITH_RESPONSE_URL", &url)
+        .replace("\"Create\"", "\"Update\"");
+    let _: Value = invoke(&b, "migrate", update).await;
+    let answer = answers.recv().await.unwrap();
+    assert_eq!(answer["Status"], "SUCCESS", "{answer}");
+}

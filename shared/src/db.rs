@@ -88,6 +88,10 @@ pub async fn migrate(url: &str) -> anyhow::Result<Vec<String>> {
         .await?;
     let report = embedded::migrations::runner()
         .set_abort_divergent(true)
+        // A rollback runs the previous release's migrate against a schema a newer release
+        // migrated: migrations it does not know are not an error (migrations are additive;
+        // docs/DEPLOY.md, Rollback).
+        .set_abort_missing(false)
         .run_async(&mut client)
         .await
         .context("applying migrations");

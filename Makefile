@@ -48,8 +48,10 @@ web-e2e:
 web-e2e-binaries: binaries
 	cd web && FUNCTIONS=binaries npm run e2e
 
+# npm ci again when package-lock.json changed since the last install (a pull that adds a
+# package otherwise breaks the build with "Cannot find module").
 web-build:
-	cd web && ( [ -d node_modules ] || npm ci --no-audit --no-fund ) && npm run build
+	cd web && ( [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund ) && npm run build
 
 # The SAM template passes `sam validate --lint` (offline; installs aws-sam-cli into .dev/).
 template:

@@ -1,6 +1,6 @@
 """Creates what `make dev` needs in the AWS API emulator, as the SAM template does in AWS:
-the attachments bucket (CORS for the SPA's PUTs), the media and e-mail queues each with a
-dead-letter queue and redrive policy, and the sender identity. Safe to run again.
+the attachments bucket (CORS for the SPA's PUTs), the media, e-mail and fan-out queues each
+with a dead-letter queue and redrive policy, and the sender identity. Safe to run again.
 
 Prints the environment the functions read, as `export NAME=value` lines."""
 
@@ -61,6 +61,7 @@ def queue_with_dlq(name, visibility):
 
 media = queue_with_dlq("messenger-media", 60)
 email = queue_with_dlq("messenger-email", 60)
+fanout = queue_with_dlq("messenger-fanout", 60)
 
 identities = {i["IdentityName"] for i in ses.list_email_identities().get("EmailIdentities", [])}
 if sender not in identities:
@@ -69,4 +70,5 @@ if sender not in identities:
 print(f"export ATTACHMENTS_BUCKET={bucket}")
 print(f"export MEDIA_QUEUE_URL={media}")
 print(f"export EMAIL_QUEUE_URL={email}")
+print(f"export FANOUT_QUEUE_URL={fanout}")
 print(f"export EMAIL_FROM={sender}")

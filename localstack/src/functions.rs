@@ -17,7 +17,7 @@ use serde::de::DeserializeOwned;
 use shared::Ctx;
 use shared::adapter::http::HttpRoute;
 use shared::adapter::ws::WsRoute;
-use shared::routes::SqsWorker;
+use shared::routes::{ScheduledJob, SqsWorker};
 
 use crate::runtime_api::{Binaries, InvokeError, Settings};
 
@@ -154,19 +154,17 @@ impl Functions {
         }
     }
 
-    /// One round of the scheduled functions (`ws-sweeper`, `attachments-sweeper`).
-    pub async fn run_scheduled(&self, ctx: &Ctx) {
-        for job in shared::routes::SCHEDULED_JOBS {
-            match self {
-                Self::InProcess => {
-                    if let Err(e) = (job.job)(ctx.clone()).await {
-                        tracing::warn!(function = job.function, error = %e.detail(), "scheduled job failed");
-                    }
+    /// One run of a scheduled function (its EventBridge rule's tick).
+    pub async fn run_scheduled(&self, ctx: &Ctx, job: &ScheduledJob) {
+        match self {
+            Self::InProcess => {
+                if let Err(e) = (job.job)(ctx.clone()).await {
+                    tracing::warn!(function = job.function, error = %e.detail(), "scheduled job failed");
                 }
-                Self::Binaries(b) => {
-                    let event = scheduled_event(job.function);
-                    let _ = invoke::<serde_json::Value>(b, job.function, &event).await;
-                }
+            }
+            Self::Binaries(b) => {
+                let event = scheduled_event(job.function);
+                let _ = invoke::<serde_json::Value>(b, job.function, &event).await;
             }
         }
     }

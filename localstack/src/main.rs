@@ -27,16 +27,10 @@ async fn main() -> anyhow::Result<()> {
     let web_dist = std::env::var_os("WEB_DIST")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| "web/dist".into());
-    let sweep_secs: u64 = match std::env::var("SWEEP_INTERVAL_SECS") {
-        Ok(v) => v
-            .parse()
-            .context("SWEEP_INTERVAL_SECS must be a number of seconds")?,
-        Err(_) => 60,
-    };
     let functions = local_gateway::functions::Functions::from_env()?;
     let options = local_gateway::server::Options {
         web_dist: Some(web_dist),
-        sweep_every: Some(std::time::Duration::from_secs(sweep_secs.max(1))),
+        run_schedules: true,
         poll_queues: true,
         functions: functions.clone(),
         ..Default::default()

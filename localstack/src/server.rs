@@ -21,6 +21,9 @@ use crate::functions::Functions;
 use crate::http_api::{Incoming, invoke_with};
 use crate::ws_api;
 
+/// How often the gateway deletes the outbox rows its functions finished announcing.
+const OUTBOX_FLUSH_EVERY: Duration = Duration::from_millis(20);
+
 /// API Gateway refuses payloads over 10 MB itself; the functions apply their own, smaller limit.
 pub const MAX_PAYLOAD_BYTES: usize = 10 * 1024 * 1024;
 
@@ -31,9 +34,9 @@ pub struct Options {
     pub web_dist: Option<PathBuf>,
     /// API Gateway's WebSocket limits.
     pub ws_limits: ws_api::Limits,
-    /// Run every scheduled function of the function table this often (as their EventBridge
-    /// rules do in AWS).
-    pub sweep_every: Option<Duration>,
+    /// Run every scheduled function of the function table on its local interval (as their
+    /// EventBridge rules do in AWS).
+    pub run_schedules: bool,
     /// The open WebSocket connections (shared so tests can look).
     pub registry: Arc<ws_api::Registry>,
     /// Poll the configured SQS queues and run their workers (Lambda's event source mappings).
@@ -85,18 +88,33 @@ pub async fn serve(
     options: Options,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let sweeper = options.sweep_every.map(|every| {
+    let mut background: Vec<tokio::task::JoinHandle<()>> = Vec::new();
+    if options.run_schedules {
+        for job in shared::routes::SCHEDULED_JOBS {
+            let ctx = ctx.clone();
+            let functions = options.functions.clone();
+            background.push(tokio::spawn(async move {
+                let mut tick = tokio::time::interval(job.local_every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    functions.run_scheduled(&ctx, job).await;
+                }
+            }));
+        }
+    }
+    // Announcements done are marked in batches (service::outbox).
+    background.push(tokio::spawn({
         let ctx = ctx.clone();
-        let functions = options.functions.clone();
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(every);
+        async move {
+            let mut tick = tokio::time::interval(OUTBOX_FLUSH_EVERY);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
                 tick.tick().await;
-                functions.run_scheduled(&ctx).await;
+                shared::service::outbox::flush(&ctx).await;
             }
-        })
-    });
+        }
+    }));
     let pollers = if options.poll_queues {
         crate::sqs_poller::spawn_all(&ctx, &options.functions)
     } else {
@@ -108,11 +126,8 @@ pub async fn serve(
     )
     .with_graceful_shutdown(shutdown)
     .await;
-    if let Some(s) = sweeper {
-        s.abort();
-    }
-    for p in pollers {
-        p.abort();
+    for task in background.into_iter().chain(pollers) {
+        task.abort();
     }
     result
 }

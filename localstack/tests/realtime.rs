@@ -671,6 +671,7 @@ async fn adding_and_removing_a_group_member_is_announced_to_the_members_and_to_t
         let e = ws.recv_type("member_removed").await;
         assert_eq!(e["chat_id"], chat.as_str());
         assert_eq!(e["user_id"], bob.id.as_str());
+        assert_eq!(e["removed_by"], alice.id.as_str());
     }
     // Bob is out: the chat's next message does not reach him.
     alice_ws.send_json(send(&chat, &cid(), "after bob")).await;

@@ -74,6 +74,18 @@ pub struct Config {
     pub email_window: Duration,
     /// `EMAIL_PREVIEWS`: `false` leaves message text out of e-mails (default `true`).
     pub email_previews: bool,
+    /// `OUTBOX_LEASE_SECS`: how long a writer has to announce its change before the drainer
+    /// may (default 30), and how long the drainer waits before trying a row again.
+    pub outbox_lease: Duration,
+    /// `FANOUT_QUEUE_URL`: the queue of the fan-out worker, which announces the changes of
+    /// chats larger than `FANOUT_INLINE_MAX`. Without it every fan-out runs in the request.
+    pub fanout_queue_url: Option<String>,
+    /// `FANOUT_INLINE_MAX`: the most members a chat may have for its changes to be pushed in
+    /// the writer's request (default 100); typing is relayed only in chats up to this size.
+    pub fanout_inline_max: usize,
+    /// `CONNECTION_TOUCH_SECS`: a WebSocket connection's last activity is written at most this
+    /// often (default 300), not on every frame.
+    pub connection_touch: Duration,
 }
 
 /// Where configuration comes from; the process environment in production, a map in tests.
@@ -169,6 +181,10 @@ impl Config {
             email_delay: Duration::from_secs(email_delay),
             email_window: Duration::from_secs(number(src, "EMAIL_WINDOW_SECS", 600)?),
             email_previews: boolean(src, "EMAIL_PREVIEWS", true)?,
+            outbox_lease: Duration::from_secs(number(src, "OUTBOX_LEASE_SECS", 30)?),
+            fanout_queue_url: src.get("FANOUT_QUEUE_URL"),
+            fanout_inline_max: number(src, "FANOUT_INLINE_MAX", 100)?,
+            connection_touch: Duration::from_secs(number(src, "CONNECTION_TOUCH_SECS", 300)?),
         })
     }
 

@@ -1,7 +1,7 @@
 //! What every handler gets: configuration, the pool, the token keys and the clients of the
 //! services around it, built once per cold start (or once per gateway) and cheap to clone.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use aws_config::SdkConfig;
 use deadpool_postgres::Pool;
@@ -28,6 +28,10 @@ pub struct Ctx {
     pub email_queue: Option<Queue>,
     /// SESv2 with the sender identity (`EMAIL_FROM`).
     pub mailer: Option<Mailer>,
+    /// The fan-out worker's queue (`FANOUT_QUEUE_URL`).
+    pub fanout_queue: Option<Queue>,
+    /// Outbox rows this process announced, to be deleted with the next flush.
+    pub outbox: Arc<Finished>,
 }
 
 impl Ctx {
@@ -66,6 +70,10 @@ impl Ctx {
             .email_queue_url
             .clone()
             .map(|url| Queue::new(sqs.clone(), url));
+        self.fanout_queue = config
+            .fanout_queue_url
+            .clone()
+            .map(|url| Queue::new(sqs.clone(), url));
         self.mailer = config
             .email_from
             .clone()
@@ -84,6 +92,29 @@ impl Ctx {
             media_queue: None,
             email_queue: None,
             mailer: None,
+            fanout_queue: None,
+            outbox: Arc::default(),
+        }
+    }
+}
+
+/// Ids of outbox rows this process announced and has not yet deleted (`service::outbox`
+/// deletes them in batches).
+#[derive(Debug, Default)]
+pub struct Finished(Mutex<Vec<i64>>);
+
+impl Finished {
+    pub fn push(&self, id: i64) {
+        match self.0.lock() {
+            Ok(mut ids) => ids.push(id),
+            Err(poisoned) => poisoned.into_inner().push(id),
+        }
+    }
+
+    pub fn take(&self) -> Vec<i64> {
+        match self.0.lock() {
+            Ok(mut ids) => std::mem::take(&mut *ids),
+            Err(poisoned) => std::mem::take(&mut *poisoned.into_inner()),
         }
     }
 }

@@ -109,11 +109,19 @@ pub const EMAIL_WORKER: SqsWorker = SqsWorker {
     handler: api::notifications::email_worker,
 };
 
+/// The fan-out worker: announces the changes of chats too large to push to from the request.
+pub const FANOUT_WORKER: SqsWorker = SqsWorker {
+    function: "fanout-worker",
+    queue: |ctx| ctx.fanout_queue.as_ref(),
+    handler: api::outbox::fanout_worker,
+};
+
 /// Every SQS-triggered worker.
-pub const SQS_WORKERS: &[SqsWorker] = &[MEDIA_WORKER, EMAIL_WORKER];
+pub const SQS_WORKERS: &[SqsWorker] = &[MEDIA_WORKER, EMAIL_WORKER, FANOUT_WORKER];
 const SQS_NAMES: &[(&str, &str)] = &[
     ("MEDIA_WORKER", MEDIA_WORKER.function),
     ("EMAIL_WORKER", EMAIL_WORKER.function),
+    ("FANOUT_WORKER", FANOUT_WORKER.function),
 ];
 
 pub type JobFuture =
@@ -128,12 +136,14 @@ pub enum Schedule {
     Parameter(&'static str),
 }
 
-/// A function run on a schedule: by an EventBridge rule in AWS, by the gateway's timer
-/// locally (every `SWEEP_INTERVAL_SECS`, whatever the schedule says).
+/// A function run on a schedule: by an EventBridge rule in AWS, by the gateway's timers
+/// locally (every `local_every`).
 #[derive(Clone, Copy)]
 pub struct ScheduledJob {
     pub function: &'static str,
     pub schedule: Schedule,
+    /// How often the local gateway runs it.
+    pub local_every: std::time::Duration,
     pub job: fn(Ctx) -> JobFuture,
 }
 
@@ -141,6 +151,7 @@ pub struct ScheduledJob {
 pub const WS_SWEEPER: ScheduledJob = ScheduledJob {
     function: "ws-sweeper",
     schedule: Schedule::Parameter("SweepSchedule"),
+    local_every: std::time::Duration::from_secs(60),
     job: |ctx| Box::pin(api::ws::sweep(ctx)),
 };
 
@@ -148,14 +159,24 @@ pub const WS_SWEEPER: ScheduledJob = ScheduledJob {
 pub const ATTACHMENTS_SWEEPER: ScheduledJob = ScheduledJob {
     function: "attachments-sweeper",
     schedule: Schedule::Expression("rate(1 hour)"),
+    local_every: std::time::Duration::from_secs(60),
     job: |ctx| Box::pin(api::attachments::sweep(ctx)),
 };
 
+/// Announces what writers left unfinished (the outbox's due rows).
+pub const OUTBOX_DRAINER: ScheduledJob = ScheduledJob {
+    function: "outbox-drainer",
+    schedule: Schedule::Expression("rate(1 minute)"),
+    local_every: std::time::Duration::from_secs(5),
+    job: |ctx| Box::pin(api::outbox::drain(ctx)),
+};
+
 /// Every scheduled function.
-pub const SCHEDULED_JOBS: &[ScheduledJob] = &[WS_SWEEPER, ATTACHMENTS_SWEEPER];
+pub const SCHEDULED_JOBS: &[ScheduledJob] = &[WS_SWEEPER, ATTACHMENTS_SWEEPER, OUTBOX_DRAINER];
 const SCHEDULED_NAMES: &[(&str, &str)] = &[
     ("WS_SWEEPER", WS_SWEEPER.function),
     ("ATTACHMENTS_SWEEPER", ATTACHMENTS_SWEEPER.function),
+    ("OUTBOX_DRAINER", OUTBOX_DRAINER.function),
 ];
 
 /// A function no event source triggers: the deploy invokes it (and operators, `make dev` and

@@ -1,6 +1,8 @@
 //! Runners: what a function's `main` calls. Each sets up tracing, typed config, the pool and
-//! the clients once per cold start, then hands every event to its adapter. A configuration
-//! error stops the cold start with a message naming the variable.
+//! the clients once per cold start, then hands every event to its adapter, and before
+//! answering marks done the announcements the event finished (`service::outbox::flush`: a
+//! Lambda may be frozen right after it answers). A configuration error stops the cold start
+//! with a message naming the variable.
 
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayWebsocketProxyRequest};
 use aws_lambda_events::sqs::SqsEvent;
@@ -48,7 +50,11 @@ pub fn run_http(route: HttpRoute) -> Result<(), Error> {
         lambda_runtime::run(service_fn(
             move |event: LambdaEvent<ApiGatewayV2httpRequest>| {
                 let ctx = ctx.clone();
-                async move { Ok::<_, Error>(http::dispatch(&ctx, &route, event.payload).await) }
+                async move {
+                    let response = http::dispatch(&ctx, &route, event.payload).await;
+                    crate::service::outbox::flush(&ctx).await;
+                    Ok::<_, Error>(response)
+                }
             },
         ))
         .await
@@ -62,7 +68,11 @@ pub fn run_ws(route: WsRoute) -> Result<(), Error> {
         lambda_runtime::run(service_fn(
             move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| {
                 let ctx = ctx.clone();
-                async move { Ok::<_, Error>(ws::dispatch(&ctx, &route, event.payload).await) }
+                async move {
+                    let response = ws::dispatch(&ctx, &route, event.payload).await;
+                    crate::service::outbox::flush(&ctx).await;
+                    Ok::<_, Error>(response)
+                }
             },
         ))
         .await
@@ -76,9 +86,10 @@ pub fn run_sqs(worker: SqsWorker) -> Result<(), Error> {
         lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
             let ctx = ctx.clone();
             async move {
-                Ok::<_, Error>(
-                    sqs::dispatch(&ctx, worker.function, worker.handler, event.payload).await,
-                )
+                let response =
+                    sqs::dispatch(&ctx, worker.function, worker.handler, event.payload).await;
+                crate::service::outbox::flush(&ctx).await;
+                Ok::<_, Error>(response)
             }
         }))
         .await
@@ -92,7 +103,9 @@ pub fn run_job(job: ScheduledJob) -> Result<(), Error> {
         lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| {
             let ctx = ctx.clone();
             async move {
-                (job.job)(ctx).await.map_err(|e| {
+                let result = (job.job)(ctx.clone()).await;
+                crate::service::outbox::flush(&ctx).await;
+                result.map_err(|e| {
                     tracing::error!(function = job.function, error = %e.detail(), "job failed");
                     Error::from(e.to_string())
                 })

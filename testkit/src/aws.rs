@@ -51,6 +51,7 @@ pub struct TestAws {
     pub media_dlq: String,
     pub email_queue: String,
     pub email_dlq: String,
+    pub fanout_queue: String,
     pub sender: String,
 }
 
@@ -62,12 +63,14 @@ impl TestAws {
             ("ATTACHMENTS_BUCKET", self.bucket.clone()),
             ("MEDIA_QUEUE_URL", self.media_queue.clone()),
             ("EMAIL_QUEUE_URL", self.email_queue.clone()),
+            ("FANOUT_QUEUE_URL", self.fanout_queue.clone()),
             ("EMAIL_FROM", self.sender.clone()),
         ]
     }
 }
 
-/// Creates a bucket, two queues with dead-letter queues and a sender identity.
+/// Creates a bucket, the media, e-mail and fan-out queues with dead-letter queues, and a
+/// sender identity.
 pub async fn provision(aws: &Aws, endpoint: &str) -> TestAws {
     let suffix = &uuid::Uuid::new_v4().simple().to_string()[..12];
     let bucket = format!("test-attachments-{suffix}");
@@ -100,6 +103,7 @@ pub async fn provision(aws: &Aws, endpoint: &str) -> TestAws {
         .expect("put the bucket's CORS rule");
     let (media_queue, media_dlq) = queue_with_dlq(aws, &format!("test-media-{suffix}")).await;
     let (email_queue, email_dlq) = queue_with_dlq(aws, &format!("test-email-{suffix}")).await;
+    let (fanout_queue, _) = queue_with_dlq(aws, &format!("test-fanout-{suffix}")).await;
     let sender = format!("notify-{suffix}@messenger.test");
     aws.ses
         .create_email_identity()
@@ -114,6 +118,7 @@ pub async fn provision(aws: &Aws, endpoint: &str) -> TestAws {
         media_dlq,
         email_queue,
         email_dlq,
+        fanout_queue,
         sender,
     }
 }

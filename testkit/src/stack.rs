@@ -50,14 +50,13 @@ impl TestStack {
     }
 
     /// Runs a gateway in front of `app`.
-    pub async fn around(mut app: TestApp, mut options: local_gateway::server::Options) -> Self {
+    pub async fn around(mut app: TestApp, options: local_gateway::server::Options) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         app.ctx.push = shared::clients::push::Pusher::local(&base, &app.ctx.config);
         let registry = options.registry.clone();
-        options.sweep_every = None;
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let ctx = app.ctx.clone();
         tokio::spawn(async move {

@@ -20,7 +20,8 @@ pub type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// Counters every client adds to while the run goes on.
 #[derive(Default)]
 pub struct Totals {
-    /// Deliveries due: every acknowledged message, once for each other member of its room.
+    /// Deliveries due: every acknowledged message, once for each other connected member of its
+    /// room.
     pub expected: AtomicU64,
     /// Deliveries that arrived (first copies only).
     pub delivered: AtomicU64,
@@ -100,7 +101,7 @@ struct EventMessage {
 pub async fn run(
     mut socket: Socket,
     chat: uuid::Uuid,
-    room_len: u64,
+    connected_in_room: u64,
     interval: Option<Duration>,
     totals: Arc<Totals>,
 ) -> Report {
@@ -152,7 +153,7 @@ pub async fn run(
                         if let Some(sent_at) = event.client_message_id.and_then(|id| pending.remove(&id)) {
                             report.ack.push(now.saturating_sub(sent_at));
                             totals.acked.fetch_add(1, Ordering::Relaxed);
-                            totals.expected.fetch_add(room_len - 1, Ordering::Relaxed);
+                            totals.expected.fetch_add(connected_in_room - 1, Ordering::Relaxed);
                         }
                     }
                     ("new_message", Some(m)) => {

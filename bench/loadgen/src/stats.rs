@@ -12,10 +12,6 @@ impl Samples {
         self.0.extend(other.0);
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
     /// (p50, p99, max) in milliseconds.
     pub fn summary(&mut self) -> (f64, f64, f64) {
         if self.0.is_empty() {

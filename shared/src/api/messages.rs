@@ -9,7 +9,8 @@ use crate::contract::{ChatId, ErrorBody, ErrorCode, Message, MessageId};
 use crate::ctx::Ctx;
 use crate::domain::MessageBody;
 use crate::error::ApiError;
-use crate::service::messages::{self, NewMessage, Origin, SendOutcome};
+use crate::service::messages::{self, Reader};
+use crate::service::sending::{self, NewMessage, Origin, SendOutcome};
 
 /// `POST /api/chats/{id}/messages`: stores a message (201), or returns the original when the
 /// `client_message_id` was already used (200).
@@ -19,7 +20,7 @@ pub async fn send(
     chat: ChatId,
     input: SendMessage,
 ) -> Result<SendOutcome, ApiError> {
-    messages::send(ctx, me, chat, NewMessage::parse(input)?, Origin::Rest).await
+    sending::send(ctx, Origin::Rest(me), chat, NewMessage::parse(input)?).await
 }
 
 /// `GET /api/chats/{id}/messages`: a page of history.
@@ -62,7 +63,7 @@ pub async fn mark_read(
     chat: ChatId,
     input: MarkRead,
 ) -> Result<ReadMarker, ApiError> {
-    messages::mark_read(ctx, me, chat, input.seq).await
+    messages::mark_read(ctx, Reader::User(me), chat, input.seq).await
 }
 
 fn chat_id(req: &HttpRequest) -> Result<ChatId, ApiError> {

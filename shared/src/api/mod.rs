@@ -10,6 +10,7 @@ pub mod fallback;
 pub mod health;
 pub mod messages;
 pub mod notifications;
+pub mod outbox;
 pub mod users;
 pub mod ws;
 pub mod ws_ticket;

@@ -9,8 +9,9 @@ use crate::contract::messages::SendMessage;
 use crate::contract::realtime::{MarkReadAction, PingAction, SendMessageAction, TypingAction};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
-use crate::service::messages::{self, NewMessage, Origin};
+use crate::service::messages::{self, Reader};
 use crate::service::realtime;
+use crate::service::sending::{self, NewMessage, Origin};
 
 /// `$connect`: authenticates by the single-use `?ticket=`; anything else refuses the socket.
 pub async fn connect(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
@@ -31,7 +32,6 @@ pub async fn disconnect(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
 /// `message_sent`; every other connection of every member gets `new_message`. A retried
 /// `client_message_id` answers `message_sent` with the original and broadcasts nothing.
 pub async fn send_message(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
-    let me = realtime::user_of_connection(&ctx, &req.connection_id).await?;
     let action: SendMessageAction = req.json()?;
     let new = NewMessage::parse(SendMessage {
         client_message_id: action.client_message_id,
@@ -39,22 +39,21 @@ pub async fn send_message(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
         attachment_ids: action.attachment_ids,
     })?;
     let origin = Origin::Connection(&req.connection_id);
-    messages::send(&ctx, me, action.chat_id, new, origin).await?;
+    sending::send(&ctx, origin, action.chat_id, new).await?;
     Ok(())
 }
 
 /// `typing`: relayed to the other members' connections; nothing is stored.
 pub async fn typing(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
-    let me = realtime::user_of_connection(&ctx, &req.connection_id).await?;
     let action: TypingAction = req.json()?;
-    realtime::typing(&ctx, me, action.chat_id, action.is_typing).await
+    realtime::typing(&ctx, &req.connection_id, action.chat_id, action.is_typing).await
 }
 
 /// `mark_read`: moves the read marker as the REST route does; the others get `read`.
 pub async fn mark_read(ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
-    let me = realtime::user_of_connection(&ctx, &req.connection_id).await?;
     let action: MarkReadAction = req.json()?;
-    messages::mark_read(&ctx, me, action.chat_id, action.seq).await?;
+    let reader = Reader::Connection(&req.connection_id);
+    messages::mark_read(&ctx, reader, action.chat_id, action.seq).await?;
     Ok(())
 }
 

@@ -110,11 +110,13 @@ pub enum ServerEvent {
         chat_id: ChatId,
         member: ChatMember,
     },
-    /// Someone left a group or was removed: to the remaining members and to them. Roles may
-    /// have changed too (an owner who leaves hands over): `GET /api/chats/{id}` tells.
+    /// Someone left a group (`removed_by` is themself) or was removed by its owner: to the
+    /// remaining members and to them. Roles may have changed too (an owner who leaves hands
+    /// over): `GET /api/chats/{id}` tells.
     MemberRemoved {
         chat_id: ChatId,
         user_id: UserId,
+        removed_by: UserId,
     },
     /// Bad input on this connection; the socket stays open.
     Error {

@@ -5,7 +5,7 @@ use tokio_postgres::Row;
 
 use super::GenericClient;
 use super::messages::{self, MessageRow};
-use crate::contract::{ChatId, ChatKind, MemberRole, UserId};
+use crate::contract::{ChatId, ChatKind, ChatMember, MemberRole, UserId};
 use crate::error::ApiError;
 
 /// A chat as one of its members sees it.
@@ -33,6 +33,19 @@ pub struct MemberRow {
     pub last_read_seq: i64,
     /// Has at least one live WebSocket connection.
     pub online: bool,
+}
+
+impl From<MemberRow> for ChatMember {
+    fn from(m: MemberRow) -> Self {
+        Self {
+            id: m.user_id,
+            display_name: m.display_name,
+            role: m.role,
+            last_read_seq: m.last_read_seq,
+            last_seen_at: m.last_seen_at,
+            online: m.online,
+        }
+    }
 }
 
 /// The caller's membership of a chat.
@@ -83,7 +96,8 @@ pub async fn insert_group(
     Ok(())
 }
 
-/// Adds members; existing members are left as they are. Returns how many were added.
+/// Adds members; existing members are left as they are. Returns how many were added. A new
+/// member has read what came before they joined: their unread count starts at zero.
 pub async fn add_members(
     db: &impl GenericClient,
     chat_id: ChatId,
@@ -93,8 +107,9 @@ pub async fn add_members(
     let roles: Vec<&str> = members.iter().map(|(_, r)| r.as_str()).collect();
     Ok(db
         .execute(
-            "INSERT INTO chat_members (chat_id, user_id, role) \
-             SELECT $1, t.user_id, t.role FROM unnest($2::uuid[], $3::text[]) AS t(user_id, role) \
+            "INSERT INTO chat_members (chat_id, user_id, role, last_read_seq) \
+             SELECT $1, t.user_id, t.role, coalesce((SELECT last_seq FROM chats WHERE id = $1), 0) \
+             FROM unnest($2::uuid[], $3::text[]) AS t(user_id, role) \
              ON CONFLICT (chat_id, user_id) DO NOTHING",
             &[&chat_id.0, &ids, &roles],
         )
@@ -251,21 +266,82 @@ pub async fn next_seq(db: &impl GenericClient, chat_id: ChatId) -> Result<i64, A
         .try_get(0)?)
 }
 
-/// Moves the read marker forward only, never past the chat's last seq. Returns the marker.
+/// What `mark_read` found and did.
+#[derive(Debug, Clone, Copy)]
+pub enum ReadOutcome {
+    /// The connection is unknown.
+    NoReader,
+    NotMember,
+    /// The reader's marker, and the outbox row recording its move (none when it did not move).
+    Marker {
+        reader: UserId,
+        last_read_seq: i64,
+        outbox_id: Option<i64>,
+    },
+}
+
+static MARK_READ: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH {sender}, before AS (
+             SELECT last_read_seq FROM chat_members
+             WHERE chat_id = $1 AND user_id = (SELECT id FROM sender)
+         ), moved AS (
+             UPDATE chat_members m SET last_read_seq = LEAST($3, c.last_seq)
+             FROM chats c
+             WHERE c.id = m.chat_id AND m.chat_id = $1 AND m.user_id = (SELECT id FROM sender)
+               AND LEAST($3, c.last_seq) > m.last_read_seq
+             RETURNING m.last_read_seq
+         ), recorded AS (
+             INSERT INTO outbox (change, due_at)
+             SELECT jsonb_build_object('change', 'read_moved', 'chat_id', $1::uuid,
+                                       'user_id', (SELECT id FROM sender), 'seq', last_read_seq),
+                    now() + make_interval(secs => $6::float8)
+             FROM moved
+             RETURNING id
+         )
+         SELECT (SELECT id FROM sender) AS reader,
+                (SELECT last_read_seq FROM before) AS before,
+                (SELECT last_read_seq FROM moved) AS after,
+                (SELECT id FROM recorded) AS outbox_id",
+        sender = super::connections::sender_ctes("$2", "$4", "$5"),
+    )
+});
+
+/// Moves the read marker of `user` (or of the user behind `connection`) forward only, never
+/// past the chat's last seq, and records the move in the outbox: one statement.
 pub async fn mark_read(
     db: &impl GenericClient,
     chat_id: ChatId,
-    user: UserId,
+    user: Option<UserId>,
+    connection: Option<&str>,
     seq: i64,
-) -> Result<Option<i64>, ApiError> {
+    touch_secs: f64,
+    lease_secs: f64,
+) -> Result<ReadOutcome, ApiError> {
+    let stmt = super::prepared(db, &MARK_READ).await?;
     let row = db
-        .query_opt(
-            "UPDATE chat_members m \
-             SET last_read_seq = GREATEST(m.last_read_seq, LEAST($3, c.last_seq)) \
-             FROM chats c WHERE c.id = m.chat_id AND m.chat_id = $1 AND m.user_id = $2 \
-             RETURNING m.last_read_seq",
-            &[&chat_id.0, &user.0, &seq],
+        .query_one(
+            &stmt,
+            &[
+                &chat_id.0,
+                &user.map(|u| u.0),
+                &seq,
+                &connection,
+                &touch_secs,
+                &lease_secs,
+            ],
         )
         .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?)
+    let Some(reader) = row.try_get::<_, Option<uuid::Uuid>>("reader")? else {
+        return Ok(ReadOutcome::NoReader);
+    };
+    let Some(before) = row.try_get::<_, Option<i64>>("before")? else {
+        return Ok(ReadOutcome::NotMember);
+    };
+    let after: Option<i64> = row.try_get("after")?;
+    Ok(ReadOutcome::Marker {
+        reader: UserId(reader),
+        last_read_seq: after.unwrap_or(before),
+        outbox_id: row.try_get("outbox_id")?,
+    })
 }

@@ -30,6 +30,21 @@ fn targets(rows: &[tokio_postgres::Row]) -> Result<Vec<Target>, ApiError> {
         .collect()
 }
 
+/// The start of a statement that a WebSocket frame or a REST call runs for someone: `sender`
+/// is the given user (the parameter `user`) or the user behind the connection `conn`, and the
+/// connection's last activity is written when older than `touch` seconds (not on every
+/// frame). Parameters are given as `$n`.
+pub fn sender_ctes(user: &str, conn: &str, touch: &str) -> String {
+    format!(
+        "conn AS (SELECT user_id FROM connections WHERE connection_id = {conn}::text), \
+         touched AS (UPDATE connections SET last_seen_at = now() \
+                     WHERE connection_id = {conn}::text \
+                       AND last_seen_at < now() - make_interval(secs => {touch}::float8) \
+                     RETURNING 1), \
+         sender AS (SELECT coalesce({user}::uuid, (SELECT user_id FROM conn)) AS id)"
+    )
+}
+
 pub async fn insert(
     db: &impl GenericClient,
     connection_id: &str,
@@ -44,18 +59,109 @@ pub async fn insert(
     Ok(())
 }
 
-/// The user behind a connection, marking the connection active.
-pub async fn touch(
+static SENDER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH {} SELECT (SELECT id FROM sender)",
+        sender_ctes("NULL", "$1", "$2")
+    )
+});
+
+/// The user behind a connection, touching it when its last activity is older than
+/// `touch_secs`.
+pub async fn sender(
     db: &impl GenericClient,
     connection_id: &str,
+    touch_secs: f64,
 ) -> Result<Option<UserId>, ApiError> {
+    let stmt = super::prepared(db, &SENDER).await?;
+    let row = db.query_one(&stmt, &[&connection_id, &touch_secs]).await?;
+    Ok(row.try_get::<_, Option<uuid::Uuid>>(0)?.map(UserId))
+}
+
+/// Whom a `typing` frame reaches: the chat's other members' connections, if the sender is a
+/// member and the chat has at most `max_members`.
+#[derive(Debug, Clone)]
+pub enum Typing {
+    NoSender,
+    NotMember,
+    Relay {
+        sender: UserId,
+        targets: Vec<Target>,
+    },
+}
+
+static TYPING: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "WITH {sender}, member AS (
+             SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = (SELECT id FROM sender)
+         ), size AS (
+             SELECT count(*) AS n FROM chat_members WHERE chat_id = $1
+         ), targets AS (
+             SELECT c.connection_id, c.user_id FROM chat_members m
+             JOIN connections c ON c.user_id = m.user_id
+             WHERE m.chat_id = $1 AND m.user_id <> (SELECT id FROM sender)
+               AND EXISTS (SELECT 1 FROM member) AND (SELECT n FROM size) <= $5
+         )
+         SELECT (SELECT id FROM sender) AS sender,
+                EXISTS (SELECT 1 FROM member) AS is_member,
+                (SELECT array_agg(connection_id ORDER BY connection_id) FROM targets) AS connections,
+                (SELECT array_agg(user_id ORDER BY connection_id) FROM targets) AS users",
+        sender = sender_ctes("$2", "$3", "$4"),
+    )
+});
+
+/// One statement for a `typing` frame: the sender (by `user`, or behind `connection`),
+/// membership, and the connections to relay to.
+pub async fn typing(
+    db: &impl GenericClient,
+    chat: ChatId,
+    user: Option<UserId>,
+    connection: Option<&str>,
+    touch_secs: f64,
+    max_members: i64,
+) -> Result<Typing, ApiError> {
+    let stmt = super::prepared(db, &TYPING).await?;
     let row = db
-        .query_opt(
-            "UPDATE connections SET last_seen_at = now() WHERE connection_id = $1 RETURNING user_id",
-            &[&connection_id],
+        .query_one(
+            &stmt,
+            &[
+                &chat.0,
+                &user.map(|u| u.0),
+                &connection,
+                &touch_secs,
+                &max_members,
+            ],
         )
         .await?;
-    Ok(row.map(|r| r.try_get(0)).transpose()?.map(UserId))
+    let Some(sender) = row.try_get::<_, Option<uuid::Uuid>>("sender")? else {
+        return Ok(Typing::NoSender);
+    };
+    if !row.try_get::<_, bool>("is_member")? {
+        return Ok(Typing::NotMember);
+    }
+    Ok(Typing::Relay {
+        sender: UserId(sender),
+        targets: zip_targets(
+            row.try_get::<_, Option<Vec<String>>>("connections")?,
+            row.try_get::<_, Option<Vec<uuid::Uuid>>>("users")?,
+        ),
+    })
+}
+
+/// Targets from the two parallel arrays a statement aggregated.
+pub fn zip_targets(
+    connections: Option<Vec<String>>,
+    users: Option<Vec<uuid::Uuid>>,
+) -> Vec<Target> {
+    connections
+        .unwrap_or_default()
+        .into_iter()
+        .zip(users.unwrap_or_default())
+        .map(|(connection_id, u)| Target {
+            connection_id,
+            user_id: UserId(u),
+        })
+        .collect()
 }
 
 pub async fn user_of(

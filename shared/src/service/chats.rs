@@ -12,7 +12,8 @@ use crate::error::ApiError;
 use crate::repo::chats::{self, ChatRow, MemberRow, Membership};
 use crate::repo::{GenericClient, users};
 use crate::service::access::{chat_not_found, require_member};
-use crate::service::announce::{Change, announce};
+use crate::service::announce::{Change, Known};
+use crate::service::outbox;
 
 /// Most members a group chat can have, its owner included.
 pub const MAX_GROUP_MEMBERS: usize = 500;
@@ -56,7 +57,7 @@ impl ChatDetails {
             id: self.chat.id,
             kind: self.chat.kind,
             title,
-            members: self.members.into_iter().map(member_to_wire).collect(),
+            members: self.members.into_iter().map(ChatMember::from).collect(),
             last_message: self.chat.last_message.map(Message::from),
             last_seq: self.chat.last_seq,
             unread_count: self.chat.unread_count,
@@ -65,17 +66,6 @@ impl ChatDetails {
             created_at: self.chat.created_at,
             last_activity_at: self.chat.last_activity_at,
         }
-    }
-}
-
-fn member_to_wire(m: MemberRow) -> ChatMember {
-    ChatMember {
-        id: m.user_id,
-        display_name: m.display_name,
-        role: m.role,
-        last_read_seq: m.last_read_seq,
-        last_seen_at: m.last_seen_at,
-        online: m.online,
     }
 }
 
@@ -243,16 +233,29 @@ pub async fn add_member(
         ));
     }
     let added = chats::add_members(&tx, chat, &[(user, MemberRole::Member)]).await? == 1;
+    let change = Change::MemberAdded {
+        chat_id: chat,
+        user_id: user,
+    };
+    let recorded = match added {
+        true => Some(outbox::record(ctx, &tx, &change).await?),
+        false => None,
+    };
     tx.commit().await?;
     let details = details(&db, me, chat).await?;
     drop(db);
-    let member = details.members.iter().find(|m| m.user_id == user).cloned();
-    if let (true, Some(member)) = (added, member) {
-        let change = Change::MemberAdded {
-            chat_id: chat,
-            member: member_to_wire(member),
+    if let Some(id) = recorded {
+        let known = Known {
+            member: details
+                .members
+                .iter()
+                .find(|m| m.user_id == user)
+                .cloned()
+                .map(Into::into),
+            member_count: Some(details.members.len() as i64),
+            ..Known::default()
         };
-        announce(ctx, &change).await;
+        outbox::announce_recorded(ctx, id, &change, known).await;
     }
     Ok((details.into_wire(me), added))
 }
@@ -283,12 +286,14 @@ pub async fn remove_member(
         ));
     }
     chats::ensure_owner(&tx, chat).await?;
-    tx.commit().await?;
-    drop(db);
     let change = Change::MemberRemoved {
         chat_id: chat,
         user_id: user,
+        removed_by: me.id,
     };
-    announce(ctx, &change).await;
+    let id = outbox::record(ctx, &tx, &change).await?;
+    tx.commit().await?;
+    drop(db);
+    outbox::announce_recorded(ctx, id, &change, Known::default()).await;
     Ok(())
 }

@@ -9,5 +9,7 @@ pub mod chats;
 pub mod health;
 pub mod messages;
 pub mod notifications;
+pub mod outbox;
 pub mod realtime;
+pub mod sending;
 pub mod users;

@@ -19,12 +19,15 @@ use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::repo::connections::{self, Target};
 use crate::repo::{refresh_tokens, users, ws_tickets};
-use crate::service::access::require_member;
+use crate::service::access::chat_not_found;
 
 /// API Gateway closes every connection after 2 hours; rows older than that (plus a margin)
 /// are stale whatever `$disconnect` said.
 pub const MAX_CONNECTION_AGE: Duration = Duration::from_secs(2 * 3600 + 5 * 60);
-/// API Gateway closes connections idle for 10 minutes; such rows are checked with GetConnection.
+/// API Gateway closes connections idle for 10 minutes; rows that look idle this long are
+/// checked with GetConnection. A connection's activity is written at most every
+/// `CONNECTION_TOUCH_SECS` (5 minutes), so a live one may look idle: GetConnection then says
+/// it is still there.
 pub const IDLE_CHECK_AFTER: Duration = Duration::from_secs(10 * 60);
 
 /// What a fan-out did, for logs and tests.
@@ -51,6 +54,8 @@ pub async fn connect(ctx: &Ctx, connection_id: &str, ticket: Option<&str>) -> Re
     let open = connections::count_for_user(&tx, user).await?;
     let seen = users::touch_last_seen(&tx, user).await?;
     tx.commit().await?;
+    // The announcement waits on pushes: never with a database connection held.
+    drop(db);
     tracing::info!(user_id = %user, connections = open, "connected");
     if open == 1 {
         announce_presence(ctx, user, true, seen).await;
@@ -94,10 +99,20 @@ async fn drop_connections(
     Ok(seen)
 }
 
-/// The user behind a connection (marking it active); 401 when the connection is unknown.
+/// The user behind a connection (which counts as active); 401 when the connection is unknown.
 pub async fn user_of_connection(ctx: &Ctx, connection_id: &str) -> Result<AuthUser, ApiError> {
-    let db = ctx.db.get().await?;
-    connections::touch(&db, connection_id)
+    let touch = ctx.config.connection_touch.as_secs_f64();
+    user_of_connection_in(&ctx.db.get().await?, connection_id, touch).await
+}
+
+/// `user_of_connection` on a database connection the caller holds. Activity is written when
+/// older than `touch_secs`, not on every frame.
+pub async fn user_of_connection_in(
+    db: &impl crate::repo::GenericClient,
+    connection_id: &str,
+    touch_secs: f64,
+) -> Result<AuthUser, ApiError> {
+    connections::sender(db, connection_id, touch_secs)
         .await?
         .map(|id| AuthUser { id })
         .ok_or_else(|| ApiError::unauthorized("this connection is not signed in"))
@@ -130,20 +145,35 @@ pub async fn reply(ctx: &Ctx, connection_id: &str, event: &ServerEvent) {
     }
 }
 
-/// `typing`: relayed to the other members' connections; nothing is stored.
+/// `typing` on a connection: relayed to the other members' connections (one statement finds
+/// the sender, checks membership and reads them); nothing is stored. Chats larger than
+/// `FANOUT_INLINE_MAX` relay no typing: in a crowd it is noise, and hundreds of pushes per
+/// keystroke.
 pub async fn typing(
     ctx: &Ctx,
-    me: AuthUser,
+    connection_id: &str,
     chat: ChatId,
     is_typing: bool,
 ) -> Result<(), ApiError> {
-    require_member(&ctx.db.get().await?, chat, me.id).await?;
+    let found = {
+        let db = ctx.db.get().await?;
+        let max = i64::try_from(ctx.config.fanout_inline_max).unwrap_or(i64::MAX);
+        let touch = ctx.config.connection_touch.as_secs_f64();
+        connections::typing(&db, chat, None, Some(connection_id), touch, max).await?
+    };
+    let (sender, targets) = match found {
+        connections::Typing::NoSender => {
+            return Err(ApiError::unauthorized("this connection is not signed in"));
+        }
+        connections::Typing::NotMember => return Err(chat_not_found()),
+        connections::Typing::Relay { sender, targets } => (sender, targets),
+    };
     let event = ServerEvent::Typing {
         chat_id: chat,
-        user_id: me.id,
+        user_id: sender,
         is_typing,
     };
-    to_chat_except_user(ctx, chat, me.id, &event).await;
+    fan_out(ctx, targets, &event).await;
     Ok(())
 }
 

@@ -1,6 +1,6 @@
 use std::collections::HashSet;
 
-use testkit::{TestApp, json};
+use testkit::{TestApp, TestUser, json};
 
 #[tokio::test]
 async fn a_direct_chat_is_created_once_and_found_again_from_either_side() {
@@ -430,4 +430,44 @@ async fn a_group_cannot_grow_past_500_members() {
     app.add_member(&owner.access_token, &chat, &extra.id)
         .await
         .assert_error(409, "chat_full");
+}
+
+#[tokio::test]
+async fn a_member_added_later_has_read_what_came_before_they_joined() {
+    let app = TestApp::spawn().await;
+    let owner = app.user("Owner").await;
+    let early = app.user("Early").await;
+    let late = app.user("Late").await;
+    let g = app
+        .create_group(&owner.access_token, "Team", &[&early.id])
+        .await;
+    let chat = g.body["id"].as_str().unwrap().to_owned();
+    for i in 0..3 {
+        app.send_message(&owner.access_token, &chat, &format!("before {i}"))
+            .await;
+    }
+    app.add_member(&owner.access_token, &chat, &late.id)
+        .await
+        .assert_status(201);
+    app.send_message(&owner.access_token, &chat, "after").await;
+
+    let seen_by = |user: &TestUser| {
+        let token = user.access_token.clone();
+        let app = &app;
+        async move { app.list_chats(&token).await.body["chats"][0].clone() }
+    };
+    let late_view = seen_by(&late).await;
+    assert_eq!(late_view["unread_count"], 1, "only what came after joining");
+    assert_eq!(late_view["last_read_seq"], 3);
+    // The history is still theirs to read.
+    let page = app
+        .send(
+            "GET",
+            &format!("/api/chats/{chat}/messages"),
+            None,
+            Some(&late.access_token),
+        )
+        .await;
+    assert_eq!(page.body["messages"].as_array().unwrap().len(), 4);
+    assert_eq!(seen_by(&early).await["unread_count"], 4);
 }

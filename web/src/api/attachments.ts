@@ -4,7 +4,7 @@
  * (XMLHttpRequest, for upload progress), then `POST .../complete` hands the file to the media
  * worker. `GET /api/attachments/{id}` answers short-lived download (and thumbnail) URLs.
  */
-import { ApiError, networkError } from './errors';
+import { networkError, unexpectedAnswer } from './errors';
 import { type ApiClient, unwrap } from './http';
 import type { Attachment, AttachmentDownload, CreateAttachment, AttachmentUpload } from './types';
 
@@ -28,8 +28,8 @@ export type ProgressListener = (loaded: number, total: number) => void;
 
 /**
  * PUTs `file` to a presigned URL with exactly `headers` (they are part of the signature).
- * Resolves when storage answers 2xx; rejects with an `ApiError` (`upload_failed`, or a network
- * error) otherwise, or with an `AbortError` when `signal` aborts.
+ * Resolves when storage answers 2xx; rejects with an `ApiError` without a code (storage is not our
+ * API: `unexpected`, or `unreachable`) otherwise, or with an `AbortError` when `signal` aborts.
  */
 export function putFile(
   url: string,
@@ -59,7 +59,7 @@ export function putFile(
         onProgress(file.size, file.size);
         resolve();
       } else {
-        reject(new ApiError(xhr.status, 'upload_failed', `The upload failed (storage answered HTTP ${xhr.status}).`));
+        reject(unexpectedAnswer(xhr.status, `The upload failed (storage answered HTTP ${xhr.status}).`));
       }
     };
     xhr.onerror = () => {

@@ -14,6 +14,10 @@ export interface ChatsApi {
   /** Direct: at most one per pair, so this returns the existing chat when there is one. */
   createDirect(userId: string): Promise<Chat>;
   createGroup(title: string, memberIds: string[]): Promise<Chat>;
+  /** The owner adds someone to a group; answers the chat as it is now. */
+  addMember(chatId: string, userId: string): Promise<Chat>;
+  /** The owner removes someone, or anyone removes themself (leaving). */
+  removeMember(chatId: string, userId: string): Promise<void>;
   messages(chatId: string, query?: HistoryQuery): Promise<MessagePage>;
   edit(chatId: string, messageId: string, body: string): Promise<Message>;
   remove(chatId: string, messageId: string): Promise<Message>;
@@ -30,6 +34,10 @@ export function createChatsApi(client: ApiClient): ChatsApi {
     createDirect: (userId) => unwrap(client.POST('/api/chats', { body: { kind: 'direct', member_ids: [userId] } })),
     createGroup: (title, memberIds) =>
       unwrap(client.POST('/api/chats', { body: { kind: 'group', title, member_ids: memberIds } })),
+    addMember: (chatId, userId) => unwrap(client.POST('/api/chats/{id}/members', { params: { path: { id: chatId } }, body: { user_id: userId } })),
+    removeMember: async (chatId, userId) => {
+      await unwrap(client.DELETE('/api/chats/{id}/members/{user_id}', { params: { path: { id: chatId, user_id: userId } } }));
+    },
     messages: (chatId, query = {}) =>
       unwrap(client.GET('/api/chats/{id}/messages', { params: { path: { id: chatId }, query } })),
     edit: (chatId, messageId, body) =>

@@ -11,6 +11,8 @@ export type RegisterRequest = Schemas['RegisterRequest'];
 export type UpdateMe = Schemas['UpdateMe'];
 export type UserList = Schemas['UserList'];
 export type ErrorBody = Schemas['ErrorBody'];
+/** The contract's error codes: a closed set, REST's `ErrorBody.error` and the WebSocket `error` event's `code`. */
+export type ErrorCode = Schemas['ErrorCode'];
 export type Chat = Schemas['Chat'];
 export type ChatMember = Schemas['ChatMember'];
 export type ChatKind = Schemas['ChatKind'];

@@ -180,6 +180,7 @@ export interface components {
         } | {
             chat_id: components["schemas"]["ChatId"];
             user_id: components["schemas"]["UserId"];
+            removed_by: components["schemas"]["UserId"];
             /** @enum {string} */
             type: "member_removed";
         } | {

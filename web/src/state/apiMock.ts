@@ -11,6 +11,8 @@ export const apiMock = {
     get: vi.fn(),
     createDirect: vi.fn(),
     createGroup: vi.fn(),
+    addMember: vi.fn(),
+    removeMember: vi.fn(),
     messages: vi.fn(),
     edit: vi.fn(),
     remove: vi.fn(),

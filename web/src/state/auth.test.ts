@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 
 import type { AuthApi } from '../api/auth';
 import { authorizedFetch } from '../api/authorizedFetch';
-import { ApiError, networkError } from '../api/errors';
+import { ApiError, fromResponse, networkError } from '../api/errors';
 import type { AuthResponse, Me } from '../api/types';
 import {
   type AuthState,
@@ -194,7 +194,7 @@ describe('signing in', () => {
     await state().restore();
 
     expect(state().status).toBe('unreachable');
-    expect(state().restoreError?.code).toBe('network_error');
+    expect(state().restoreError?.kind).toBe('unreachable');
     expect(storage.getItem(REFRESH_TOKEN_KEY)).toBe('refresh-1');
   });
 });
@@ -330,6 +330,19 @@ describe('single-flight refresh', () => {
 });
 
 describe('when refreshing fails', () => {
+  it('keeps the session when a refresh is answered by something other than the API (a throttling proxy)', async () => {
+    const server = new FakeServer();
+    const { state } = track(setup({ server }));
+    await state().login({ email: 'a@example.com', password: 'password123' });
+    const real = server.refresh.bind(server);
+    server.refresh = async () => {
+      throw fromResponse(429, { message: 'Too Many Requests' });
+    };
+    await expect(state().refresh()).rejects.toMatchObject({ kind: 'unexpected' });
+    expect(state().status).toBe('signed_in');
+    server.refresh = real;
+  });
+
   it('signs out when the server refuses the refresh token, and pending requests see the 401', async () => {
     const { state, server, storage, get } = track(setup());
     await state().login({ email: 'a@example.com', password: 'password123' });

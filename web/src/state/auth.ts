@@ -16,7 +16,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 
 import { type AuthApi, createAuthApi } from '../api/auth';
-import { ApiError } from '../api/errors';
+import { ApiError, errorCode, isServerTrouble, networkError } from '../api/errors';
 import type { AuthResponse, LoginRequest, Me, RegisterRequest } from '../api/types';
 
 export const REFRESH_TOKEN_KEY = 'messenger.refresh_token';
@@ -153,7 +153,10 @@ export function createAuthStore(deps: AuthDeps): StoreApi<AuthState> {
         try {
           session = await deps.api.refresh(refreshToken);
         } catch (error) {
-          if (error instanceof ApiError && !error.isNetwork && error.status < 500) {
+          // Only the API's own refusal (a spent, unknown or revoked token) ends the session; no
+          // answer, the server's trouble, or a proxy's answer (a throttling 429) keeps it.
+          const code = errorCode(error);
+          if (code !== null && !isServerTrouble(code)) {
             if (started === generation) get().endSession('expired');
             return null;
           }
@@ -189,7 +192,7 @@ export function createAuthStore(deps: AuthDeps): StoreApi<AuthState> {
         } catch (error) {
           set({
             status: 'unreachable',
-            restoreError: error instanceof ApiError ? error : new ApiError(0, 'network_error', String(error)),
+            restoreError: error instanceof ApiError ? error : networkError(error),
           });
         }
       },

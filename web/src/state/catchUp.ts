@@ -31,7 +31,8 @@ export function gapStart(chatId: string): number | null {
   const held = useTimeline.getState().byChat[chatId];
   const { chats, baselines } = useChatList.getState();
   const baseline = baselines[chatId];
-  if (!held || (!held.loaded && !baseline)) return null;
+  // Only chats in my list: one I left (or was removed from) answers 404 to every fetch.
+  if (!held || !chats[chatId] || (!held.loaded && !baseline)) return null;
   const floor = held.loaded ? held.floor : (baseline?.atSeq ?? 0);
   const through = heldThrough(held.items, floor);
   const known = Math.max(chats[chatId]?.last_seq ?? 0, highestSeq(held));

@@ -2,12 +2,14 @@
  * The sidebar's chats: each chat's summary (title, members, last message, activity) and the
  * unread baseline of the freshest server answer for it (see `unread.ts`). Fed by chat answers
  * (`GET /api/chats`, `GET /api/chats/{id}`, creating a chat) and by stored messages (the
- * preview). A chat answer also seeds presence and read markers.
+ * preview); members change with the membership events (`membership.ts`). A chat answer also
+ * seeds presence and read markers.
  */
 import { create } from 'zustand';
 
-import { api, ApiError } from '../api';
-import type { Chat, Message, PublicUser } from '../api/types';
+import { api } from '../api';
+import { errorCode } from '../api/errors';
+import type { Chat, ChatMember, Message, PublicUser } from '../api/types';
 import { myId } from './me';
 import { chatAfterMessage } from './messages';
 import { usePresence } from './presence';
@@ -28,6 +30,14 @@ interface ChatListState {
   ingest(chats: Chat[]): void;
   /** A stored message moves the preview (false when the chat is not in the list). */
   applyMessage(message: Message): boolean;
+  /** Messages from others in the chat became deleted (their seqs): the unread baseline notes those it counted. */
+  deletedSeen(chatId: string, seqs: number[]): void;
+  /** Someone joined the group (or changed as a member): added, or put in place of their old entry. */
+  putMember(chatId: string, member: ChatMember): void;
+  /** Someone left the group or was removed. */
+  dropMember(chatId: string, userId: string): void;
+  /** I am no longer in the chat: it leaves the list, and answers asked for before now cannot bring it back. */
+  forget(chatId: string): void;
   /** The direct chat with `user`: the one I have, or a new one. */
   directChatWith(user: PublicUser): Promise<Chat>;
   createGroup(title: string, members: PublicUser[]): Promise<Chat>;
@@ -38,6 +48,10 @@ const inFlight = new Map<string, Promise<Chat | null>>();
 // Chats answered one by one while a list request was out: the list may predate them.
 const answeredDuringList = new Set<string>();
 let listsInFlight = 0;
+// Ticks at every request for chats and every chat forgotten: an answer asked for before I left
+// a chat (or was removed) says I am in it, and must not bring it back.
+let clock = 0;
+const forgottenAt = new Map<string, number>();
 
 /**
  * Of two answers about one chat, which to take the unread baseline from: the later one. Both
@@ -57,7 +71,9 @@ export function mergeChat(held: Chat | undefined, incoming: Chat): Chat {
 }
 
 export const useChatList = create<ChatListState>()((set, get) => {
-  function ingest(list: Chat[], complete: boolean) {
+  /** Chat answers asked for at tick `asked` (now, when not given). */
+  function ingest(answers: Chat[], complete: boolean, asked = clock) {
+    const list = answers.filter((c) => (forgottenAt.get(c.id) ?? -1) < asked);
     set((s) => {
       const chats: Record<string, Chat> = { ...s.chats };
       const baselines: Record<string, UnreadBaseline> = { ...s.baselines };
@@ -91,9 +107,10 @@ export const useChatList = create<ChatListState>()((set, get) => {
 
     async loadChats() {
       listsInFlight += 1;
+      const asked = ++clock;
       try {
         const list = await api.chats.list();
-        ingest(list, true);
+        ingest(list, true, asked);
       } catch (error) {
         set({ chatsError: error instanceof Error ? error.message : 'Could not load your chats' });
       } finally {
@@ -105,17 +122,21 @@ export const useChatList = create<ChatListState>()((set, get) => {
     fetchChat(id) {
       const pending = inFlight.get(id);
       if (pending) return pending;
+      const asked = ++clock;
       const request = api.chats.get(id).then(
         (chat) => {
-          ingest([chat], false);
-          return chat;
+          ingest([chat], false, asked);
+          return get().chats[id] ? chat : null;
         },
         (error: unknown) => {
-          if (error instanceof ApiError && error.status === 404) return null;
+          if (errorCode(error) === 'chat_not_found') return null;
           throw error;
         },
       );
-      const settled = request.finally(() => inFlight.delete(id));
+      // Only its own entry: `forget` may have let a newer request in meanwhile.
+      const settled: Promise<Chat | null> = request.finally(() => {
+        if (inFlight.get(id) === settled) inFlight.delete(id);
+      });
       inFlight.set(id, settled);
       return settled;
     },
@@ -128,6 +149,44 @@ export const useChatList = create<ChatListState>()((set, get) => {
       const next = chatAfterMessage(chat, message);
       if (next !== chat) set((s) => ({ chats: { ...s.chats, [chat.id]: next } }));
       return true;
+    },
+
+    deletedSeen(chatId, seqs) {
+      const held = get().baselines[chatId];
+      if (!held) return;
+      const counted = seqs.filter((seq) => seq > held.readSeq && seq <= held.atSeq && !held.deleted?.includes(seq));
+      if (counted.length === 0) return;
+      const baseline = { ...held, deleted: [...(held.deleted ?? []), ...counted] };
+      set((s) => ({ baselines: { ...s.baselines, [chatId]: baseline } }));
+    },
+
+    putMember(chatId, member) {
+      const chat = get().chats[chatId];
+      if (!chat) return;
+      const members = chat.members.some((m) => m.id === member.id)
+        ? chat.members.map((m) => (m.id === member.id ? member : m))
+        : [...chat.members, member];
+      set((s) => ({ chats: { ...s.chats, [chatId]: { ...chat, members } } }));
+    },
+
+    dropMember(chatId, userId) {
+      const chat = get().chats[chatId];
+      if (!chat?.members.some((m) => m.id === userId)) return;
+      set((s) => ({ chats: { ...s.chats, [chatId]: { ...chat, members: chat.members.filter((m) => m.id !== userId) } } }));
+    },
+
+    forget(chatId) {
+      forgottenAt.set(chatId, ++clock);
+      inFlight.delete(chatId);
+      answeredDuringList.delete(chatId);
+      set((s) => {
+        if (!s.chats[chatId] && !s.baselines[chatId]) return s;
+        const chats = { ...s.chats };
+        const baselines = { ...s.baselines };
+        delete chats[chatId];
+        delete baselines[chatId];
+        return { chats, baselines };
+      });
     },
 
     async directChatWith(user) {
@@ -147,6 +206,7 @@ export const useChatList = create<ChatListState>()((set, get) => {
     reset() {
       inFlight.clear();
       answeredDuringList.clear();
+      forgottenAt.clear();
       set({ chats: {}, baselines: {}, chatsLoaded: false, chatsError: null });
     },
   };

@@ -116,6 +116,17 @@ function sameMessage(a: Message, b: Message): boolean {
   return a.id === b.id && a.body === b.body && a.deleted === b.deleted && a.edited_at === b.edited_at;
 }
 
+/**
+ * The seqs of messages from others that `incoming` shows deleted for the first time, as news:
+ * a held copy was not deleted, or (for a `live` push, sent as the deletion happened) none was
+ * held. A page's deleted copy of a message never held may be old news (see `unread.ts`).
+ */
+export function newlyDeleted(held: Message[], incoming: Message[], live: boolean, me: string): number[] {
+  const wasDeleted = new Map(held.map((m) => [m.seq, m.deleted]));
+  const news = (m: Message) => m.deleted && m.sender_id !== me && (wasDeleted.has(m.seq) ? !wasDeleted.get(m.seq) : live);
+  return incoming.filter(news).map((m) => m.seq);
+}
+
 /** Stored messages arrived: merge them (moving their attachments to the furthest state known). */
 export function receiveMessages(state: ChatMessages, incoming: Message[]): ChatMessages {
   const updates = state.attachmentUpdates;

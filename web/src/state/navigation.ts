@@ -33,6 +33,8 @@ interface NavigationState {
   /** Back to the list (phones show one pane at a time). */
   closeConversation(): void;
   dismissNotice(): void;
+  /** A chat left my list (I left it or was removed): if it is open, the list shows, with `notice`. */
+  chatGone(id: string, notice: string): void;
 }
 
 let address: Address | null = null;
@@ -58,6 +60,13 @@ export const useNavigation = create<NavigationState>()((set, get) => ({
   },
 
   dismissNotice: () => set({ notice: null }),
+
+  chatGone(id, notice) {
+    if (get().openChatId !== id) return;
+    // Replaced, not Back: the entry names a chat that is no longer mine.
+    address?.replace('/');
+    set({ openChatId: null, notice });
+  },
 }));
 
 function show(id: string | null) {

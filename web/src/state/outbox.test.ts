@@ -90,13 +90,48 @@ describe('the outbox', () => {
     await settle();
     useOutbox.getState().send('c1', 'bell');
     const id = sends()[0]!.client_message_id;
-    useOutbox.getState().refused(id, 'Control characters are not allowed');
+    useOutbox.getState().refused(id, 'invalid_body', 'Control characters are not allowed');
     await settle();
     expect(storage.records.get(id)).toMatchObject({ status: 'failed', refused: true });
     useOutbox.getState().discard('c1', id);
     await settle();
     expect(outgoing()).toEqual([]);
     expect(storage.records.size).toBe(0);
+  });
+});
+
+describe('an error answering a send, by its code', () => {
+  it('a refusal of the message as written (a file the worker rejected) stays not sent, also after a reload', async () => {
+    const storage = memoryOutboxStorage();
+    await useOutbox.getState().restore(ME, storage);
+    socket.open();
+    await settle();
+    useOutbox.getState().send('c1', 'look');
+    const id = sends()[0]!.client_message_id;
+    socket.push({ type: 'error', code: 'attachment_rejected', message: 'the media worker refused a.png', client_message_id: id });
+    expect(outgoing()).toMatchObject([{ status: 'failed', refused: true, error: 'the media worker refused a.png' }]);
+    await settle();
+    useOutbox.getState().reset();
+    await useOutbox.getState().restore(ME, storage);
+    expect(outgoing()).toMatchObject([{ status: 'failed', refused: true }]);
+    expect(sends()).toHaveLength(1);
+  });
+
+  it('the server’s trouble is not a refusal: not sent for now, and sent again after a reload', async () => {
+    const storage = memoryOutboxStorage();
+    await useOutbox.getState().restore(ME, storage);
+    socket.open();
+    await settle();
+    useOutbox.getState().send('c1', 'later');
+    const id = sends()[0]!.client_message_id;
+    socket.push({ type: 'error', code: 'service_unavailable', message: 'try again later', client_message_id: id });
+    expect(outgoing()).toMatchObject([{ status: 'failed', error: 'try again later' }]);
+    expect(outgoing()[0]?.refused).toBeUndefined();
+    await settle();
+    useOutbox.getState().reset();
+    await useOutbox.getState().restore(ME, storage);
+    expect(outgoing()).toMatchObject([{ status: 'pending' }]);
+    expect(sends().map((a) => a.client_message_id)).toEqual([id, id]);
   });
 });
 

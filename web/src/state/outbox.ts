@@ -13,6 +13,7 @@
  */
 import { create } from 'zustand';
 
+import { type ErrorCode, isServerTrouble } from '../api/errors';
 import type { Attachment, Message, MessageAttachment } from '../api/types';
 import { addOutgoing, confirmOutgoing, type Outgoing, outgoingWithAttachment, setOutgoingStatus } from './outgoing';
 import { defaultOutboxStorage, type OutboxStorage } from './outboxStorage';
@@ -36,11 +37,18 @@ interface OutboxState {
   discard(chatId: string, clientMessageId: string): void;
   /** Stored messages arrived (any way): those they confirm are done. */
   confirm(messages: Message[]): void;
-  /** The server refused a message (`error` with its id). */
-  refused(clientMessageId: string, reason: string): void;
+  /**
+   * The server answered a message with an `error` (carrying its id): a refusal of the message
+   * as written stays "Not sent" for good (also after a reload); the server's trouble
+   * (`internal_error`, `service_unavailable`) is "Not sent" like a timeout, sent again by Retry
+   * or after a reload.
+   */
+  refused(clientMessageId: string, code: ErrorCode, reason: string): void;
   /** Sends every pending message (after a catch-up). */
   flush(): void;
   applyAttachment(attachment: Attachment): void;
+  /** A chat I am no longer in: what waited to go there never can (here and in storage). */
+  forgetChat(chatId: string): void;
   /** Signing out: forget everything, here and (with `forget`) in storage. */
   reset(forget?: boolean): void;
 }
@@ -173,7 +181,7 @@ export const useOutbox = create<OutboxState>()((set, get) => {
       }
     },
 
-    refused: (clientMessageId, reason) => fail(clientMessageId, reason, true),
+    refused: (clientMessageId, code, reason) => fail(clientMessageId, reason, !isServerTrouble(code)),
 
     flush() {
       // A new socket: whatever was on the old one may never have arrived, so it goes again.
@@ -183,6 +191,13 @@ export const useOutbox = create<OutboxState>()((set, get) => {
 
     applyAttachment(attachment) {
       update(attachment.chat_id, (list) => outgoingWithAttachment(list, attachment));
+    },
+
+    forgetChat(chatId) {
+      const list = get().byChat[chatId];
+      if (!list || list.length === 0) return;
+      for (const o of list) stopTimer(o.client_message_id);
+      update(chatId, () => []);
     },
 
     reset(forget = false) {

@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 
-import type { Chat, ServerEventOf } from '../api/types';
+import type { Chat, ChatMember, ServerEventOf } from '../api/types';
 
 export interface Presence {
   online: boolean;
@@ -15,19 +15,23 @@ interface PresenceState {
   users: Record<string, Presence>;
   /** A chat answer (the list, one chat) says how its members are. */
   fromChats(chats: Chat[]): void;
+  /** Members as a chat answer or a `member_added` event describes them. */
+  fromMembers(members: ChatMember[]): void;
   apply(event: ServerEventOf<'presence'>): void;
   reset(): void;
 }
 
-export const usePresence = create<PresenceState>()((set) => ({
+export const usePresence = create<PresenceState>()((set, get) => ({
   users: {},
 
   fromChats(chats) {
+    get().fromMembers(chats.flatMap((chat) => chat.members));
+  },
+
+  fromMembers(members) {
     set((s) => {
       const users = { ...s.users };
-      for (const chat of chats) {
-        for (const m of chat.members) users[m.id] = { online: m.online, last_seen_at: m.last_seen_at ?? users[m.id]?.last_seen_at ?? null };
-      }
+      for (const m of members) users[m.id] = { online: m.online, last_seen_at: m.last_seen_at ?? users[m.id]?.last_seen_at ?? null };
       return { users };
     });
   },

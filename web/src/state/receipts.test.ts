@@ -4,7 +4,7 @@ const { apiMock, resetApiMock } = await vi.hoisted(() => import('./apiMock'));
 vi.mock('../api', async (real) => ({ ...(await real<typeof import('../api')>()), api: apiMock }));
 
 const { ApiError } = await import('../api/errors');
-const { networkError } = await import('../api/errors');
+const { fromResponse, networkError } = await import('../api/errors');
 const { startRealtime } = await import('./realtime');
 const { endSession } = await import('./session');
 const { MARK_READ_THROTTLE_MS, useReceipts } = await import('./receipts');
@@ -116,6 +116,16 @@ describe('my read marker', () => {
     useReceipts.getState().markRead('c1', 3);
     await vi.advanceTimersByTimeAsync(60_000);
     expect(requests()).toEqual([3]);
+  });
+
+  it('an answer that is not the API’s (a proxy throttling with 429) is retried like no answer', async () => {
+    apiMock.chats.markRead.mockRejectedValueOnce(fromResponse(429, { message: 'Too Many Requests' }));
+    useReceipts.getState().markRead('c1', 3);
+    await vi.advanceTimersByTimeAsync(MARK_READ_THROTTLE_MS);
+    expect(marker()).toEqual({ read: 3, confirmed: 0 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(requests()).toEqual([3, 3]);
+    expect(marker()).toEqual({ read: 3, confirmed: 3 });
   });
 });
 

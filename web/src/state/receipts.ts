@@ -4,7 +4,9 @@
  *
  * My marker goes to the server by REST only (`POST /api/chats/{id}/read`), because its answer,
  * the stored marker, is the confirmation: the WebSocket `mark_read` has no acknowledgement, and
- * the `read` event goes to the other members, not to me. Until the server has confirmed a
+ * the `read` event, which also reaches my own connections, is not tied to any request (and is
+ * best effort). A `read` event for me moves my marker here too, so another tab's or device's
+ * reading lowers this page's unread counts. Until the server has confirmed a
  * marker at least as far as mine, it is retried: at most one request per chat per
  * `MARK_READ_THROTTLE_MS` (the first one waits that long, gathering a scroll's worth of
  * reads), one in flight per chat, failures retried with backoff, and everything unconfirmed
@@ -13,7 +15,8 @@
  */
 import { create } from 'zustand';
 
-import { api, ApiError } from '../api';
+import { api } from '../api';
+import { errorCode, isServerTrouble } from '../api/errors';
 import type { Chat, ServerEventOf } from '../api/types';
 import { backoffDelay } from './connection';
 
@@ -36,6 +39,8 @@ interface ReceiptsState {
   markRead(chatId: string, seq: number): void;
   /** Another member's marker moved. */
   applyRead(event: ServerEventOf<'read'>): void;
+  /** My marker moved on the server (a `read` event for me: another tab or device, or this one): forward only. */
+  readElsewhere(chatId: string, seq: number): void;
   /** Sends every marker the server has not confirmed (after a catch-up). */
   resendUnconfirmed(): void;
   reset(): void;
@@ -99,8 +104,10 @@ export const useReceipts = create<ReceiptsState>()((set, get) => {
       putMarker(chatId, { read: Math.max(m.read, stored.last_read_seq), confirmed: Math.max(m.confirmed, stored.last_read_seq, seq) });
     } catch (error) {
       if (started !== generation) return;
-      // A refusal (left the chat, bad seq) will not change by retrying; anything else might.
-      if (error instanceof ApiError && [400, 403, 404].includes(error.status)) {
+      // The API's refusal (left the chat, bad seq) will not change by retrying; anything else
+      // (no answer, the server's trouble, a proxy's answer) might.
+      const code = errorCode(error);
+      if (code !== null && !isServerTrouble(code)) {
         const m = marker(chatId);
         putMarker(chatId, { ...m, confirmed: Math.max(m.confirmed, seq) });
       } else {
@@ -145,6 +152,12 @@ export const useReceipts = create<ReceiptsState>()((set, get) => {
         if (event.seq <= held) return s;
         return { others: { ...s.others, [event.chat_id]: { ...s.others[event.chat_id], [event.user_id]: event.seq } } };
       });
+    },
+
+    readElsewhere(chatId, seq) {
+      const m = marker(chatId);
+      // The server has it: read here, and nothing left to send up to it.
+      putMarker(chatId, { read: Math.max(m.read, seq), confirmed: Math.max(m.confirmed, seq) });
     },
 
     resendUnconfirmed() {

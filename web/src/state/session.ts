@@ -6,6 +6,7 @@
 import { attachmentUrls } from './attachmentUrls';
 import { healOnChatAnswers, resetCatchUp } from './catchUp';
 import { useChatList } from './chatList';
+import { resetMembership } from './membership';
 import { type Address, followAddress, leaveChatAddress, useNavigation } from './navigation';
 import { useOutbox } from './outbox';
 import type { OutboxStorage } from './outboxStorage';
@@ -40,6 +41,7 @@ export function startSession(userId: string, deps: SessionDeps = {}): () => void
 export function endSession(): void {
   stopRealtime();
   resetCatchUp();
+  resetMembership();
   useOutbox.getState().reset(true);
   useReceipts.getState().reset();
   useTyping.getState().reset();

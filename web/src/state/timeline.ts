@@ -10,15 +10,16 @@ import { create } from 'zustand';
 import { api } from '../api';
 import type { Attachment, Message } from '../api/types';
 import { useChatList } from './chatList';
-import { applyAttachmentUpdate, type ChatMessages, EMPTY_CHAT_MESSAGES, lowestSeq, receiveLatestPage, receiveMessages, receiveOlderPage } from './messages';
+import { myId } from './me';
+import { applyAttachmentUpdate, type ChatMessages, EMPTY_CHAT_MESSAGES, lowestSeq, newlyDeleted, receiveLatestPage, receiveMessages, receiveOlderPage } from './messages';
 import { useOutbox } from './outbox';
 
 export const PAGE_SIZE = 50;
 
 interface TimelineState {
   byChat: Record<string, ChatMessages>;
-  /** Stored messages of one chat arrived. */
-  accept(chatId: string, messages: Message[]): void;
+  /** Stored messages of one chat arrived; `live` when pushed as they changed (see `newlyDeleted`). */
+  accept(chatId: string, messages: Message[], live?: boolean): void;
   /** Loads the latest page unless it is loaded (or loading). */
   ensureLoaded(chatId: string): Promise<void>;
   /** Chats whose latest page was asked for and has not arrived (it failed: offline). */
@@ -27,6 +28,8 @@ interface TimelineState {
   edit(chatId: string, messageId: string, body: string): Promise<void>;
   remove(chatId: string, messageId: string): Promise<void>;
   applyAttachment(attachment: Attachment): void;
+  /** A chat I am no longer in: its messages go. */
+  forget(chatId: string): void;
   reset(): void;
 }
 
@@ -41,6 +44,15 @@ export const useTimeline = create<TimelineState>()((set, get) => {
       return after === before ? s : { byChat: { ...s.byChat, [chatId]: after } };
     });
   }
+  /** Applies `change` for messages that arrived, and tells whom it concerns. */
+  function receive(chatId: string, messages: Message[], live: boolean, change: (m: ChatMessages) => ChatMessages) {
+    const held = get().byChat[chatId]?.items ?? [];
+    put(chatId, change);
+    // A deletion of a message the unread count may include (see unread.ts).
+    const deleted = newlyDeleted(held, messages, live, myId());
+    if (deleted.length > 0) useChatList.getState().deletedSeen(chatId, deleted);
+    arrived(messages);
+  }
   function arrived(messages: Message[]) {
     if (messages.length === 0) return;
     useOutbox.getState().confirm(messages);
@@ -52,9 +64,8 @@ export const useTimeline = create<TimelineState>()((set, get) => {
   return {
     byChat: {},
 
-    accept(chatId, messages) {
-      put(chatId, (m) => receiveMessages(m, messages));
-      arrived(messages);
+    accept(chatId, messages, live = false) {
+      receive(chatId, messages, live, (m) => receiveMessages(m, messages));
     },
 
     ensureLoaded(chatId) {
@@ -64,10 +75,7 @@ export const useTimeline = create<TimelineState>()((set, get) => {
       if (pending) return pending;
       const request = api.chats
         .messages(chatId, { limit: PAGE_SIZE })
-        .then((page) => {
-          put(chatId, (m) => receiveLatestPage(m, page));
-          arrived(page.messages);
-        })
+        .then((page) => receive(chatId, page.messages, false, (m) => receiveLatestPage(m, page)))
         .finally(() => loading.delete(chatId));
       loading.set(chatId, request);
       return request;
@@ -83,8 +91,7 @@ export const useTimeline = create<TimelineState>()((set, get) => {
         return;
       }
       const page = await api.chats.messages(chatId, { before_seq: before, limit: PAGE_SIZE });
-      put(chatId, (m) => receiveOlderPage(m, page));
-      arrived(page.messages);
+      receive(chatId, page.messages, false, (m) => receiveOlderPage(m, page));
     },
 
     async edit(chatId, messageId, body) {
@@ -97,6 +104,17 @@ export const useTimeline = create<TimelineState>()((set, get) => {
 
     applyAttachment(attachment) {
       put(attachment.chat_id, (m) => applyAttachmentUpdate(m, attachment));
+    },
+
+    forget(chatId) {
+      loading.delete(chatId);
+      asked.delete(chatId);
+      set((s) => {
+        if (!s.byChat[chatId]) return s;
+        const byChat = { ...s.byChat };
+        delete byChat[chatId];
+        return { byChat };
+      });
     },
 
     reset() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ApiError, networkError } from '../api/errors';
+import { ApiError, fromResponse, networkError, unexpectedAnswer } from '../api/errors';
 import type { Attachment, AttachmentUpload } from '../api/types';
 import {
   completed,
@@ -125,6 +125,20 @@ describe('upload state machine', () => {
     const incomplete = failed(atComplete, 'complete', new ApiError(409, 'upload_incomplete', 'the upload is incomplete'));
     expect(retried(incomplete, NOW)).toMatchObject({ status: 'uploading', loaded: 0 });
     expect(retried(incomplete, NOW + 3_600_000)).toMatchObject({ status: 'presigning' });
+    // Swept while it waited (a day without completing): the server no longer knows it.
+    const swept = failed(atComplete, 'complete', new ApiError(404, 'attachment_not_found', 'no such attachment'));
+    expect(swept).toMatchObject({ status: 'failed', errorCode: 'attachment_not_found' });
+    expect(retried(swept, NOW)).toMatchObject({ status: 'presigning', attachment: undefined, target: undefined });
+  });
+
+  it('only the API’s codes count: storage’s refusal and an unreadable answer are failures to retry, with no code', () => {
+    const storage = failed(uploading(), 'upload', unexpectedAnswer(403, 'The upload failed (storage answered HTTP 403).'));
+    expect(storage).toMatchObject({ status: 'failed', errorCode: null, error: 'Upload failed: the upload failed (storage answered HTTP 403).' });
+    const proxy = failed(newUpload('u1', PNG), 'presign', fromResponse(502, '<html>Bad gateway</html>'));
+    expect(proxy).toMatchObject({ status: 'failed', errorCode: null });
+    // A code the contract does not have is not trusted as one, even in the API's shape.
+    const future = failed(newUpload('u1', PNG), 'presign', fromResponse(400, { error: 'file_too_spicy', message: 'too spicy' }));
+    expect(future).toMatchObject({ status: 'failed', errorCode: null, error: 'Upload failed: too spicy' });
   });
 
   it('a tray sends only when every file is uploaded, and says why not', () => {

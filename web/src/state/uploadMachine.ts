@@ -8,9 +8,12 @@
  *
  * A retry resumes where it failed: a failed presign presigns again; a failed PUT PUTs again to the
  * same URL while it is still valid (else presigns anew); a failed complete completes again, unless
- * the server said the object is missing or short (`upload_incomplete`), which needs the PUT again.
- * Refusals that a retry cannot fix (too large, type, filename, no such chat) end in `invalid`.
+ * the server said the object is missing or short (`upload_incomplete`), which needs the PUT again,
+ * or no longer knows the attachment (`attachment_not_found`: an upload left uncompleted for a
+ * day is swept), which needs a new presign. Refusals that a retry cannot fix (too large, type,
+ * filename, no such chat) end in `invalid`. All of this goes by the contract's error codes.
  */
+import { errorCode, type ErrorCode } from '../api/errors';
 import type { Attachment, AttachmentUpload } from '../api/types';
 import { type FileProblem, fileProblem, problemText } from '../lib/files';
 
@@ -28,8 +31,8 @@ export interface Upload {
   loaded: number;
   /** What a person reads when it is `invalid` or `failed`. */
   error?: string;
-  /** The server's error code for the last failure, when there was one. */
-  errorCode?: string;
+  /** The API's error code for the last failure; null when it was no answer or not the API's. */
+  errorCode?: ErrorCode | null;
   /** The stage that failed, for a retry. */
   failedAt?: UploadStage;
   /** The server's record, once presigned (and as completed). */
@@ -41,8 +44,8 @@ export interface Upload {
 /** A presigned URL this close to expiry is not used for a retry. */
 export const EXPIRY_MARGIN_MS = 60_000;
 
-/** Server codes that no retry can fix. */
-const FINAL_CODES = new Set(['attachment_too_large', 'content_type_not_allowed', 'invalid_filename', 'invalid_request', 'chat_not_found']);
+/** The API's refusals that no retry can fix (the file or the chat is the problem, not the moment). */
+const FINAL_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>(['attachment_too_large', 'content_type_not_allowed', 'invalid_filename', 'invalid_request', 'chat_not_found']);
 
 export function newUpload(id: string, file: { name: string; size: number; type: string }, problem?: FileProblem | 'too_many'): Upload {
   const base: Upload = { id, name: file.name || 'file', size: file.size, type: file.type, status: 'presigning', loaded: 0 };
@@ -80,15 +83,15 @@ export function completed(u: Upload, attachment: Attachment): Upload {
 
 /** A stage failed with `error` (an `ApiError` from our API or from storage, or anything thrown). */
 export function failed(u: Upload, stage: UploadStage, error: unknown): Upload {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
+  const code = errorCode(error);
   const message = error instanceof Error ? error.message : 'Something went wrong.';
-  if (code && FINAL_CODES.has(code)) {
+  if (code !== null && FINAL_CODES.has(code)) {
     return { ...u, status: 'invalid', error: finalText(code, u, message), errorCode: code, failedAt: stage };
   }
   return { ...u, status: 'failed', error: `Upload failed: ${lowerFirst(message)}`, errorCode: code, failedAt: stage };
 }
 
-function finalText(code: string, u: Upload, message: string): string {
+function finalText(code: ErrorCode, u: Upload, message: string): string {
   if (code === 'attachment_too_large') return problemText(u.size === 0 ? 'empty' : 'too_large', u);
   if (code === 'content_type_not_allowed') return problemText('type_not_allowed', u);
   return upperFirst(message);
@@ -99,6 +102,8 @@ export function retryStage(u: Upload, now: number): UploadStage {
   const urlUsable = u.target !== undefined && u.target.expiresAt - EXPIRY_MARGIN_MS > now;
   switch (u.failedAt) {
     case 'complete':
+      // The record is gone (swept): only a new presign helps.
+      if (u.errorCode === 'attachment_not_found') return 'presign';
       if (u.errorCode !== 'upload_incomplete') return 'complete';
       return urlUsable ? 'upload' : 'presign';
     case 'upload':

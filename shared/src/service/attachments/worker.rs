@@ -14,7 +14,8 @@ use crate::ctx::Ctx;
 use crate::domain::attachment;
 use crate::error::ApiError;
 use crate::repo::attachments::{self as repo, AttachmentRow, Verdict};
-use crate::service::announce::{Change, announce};
+use crate::service::announce::{Change, Known};
+use crate::service::outbox;
 
 /// Uploads not completed within this long are removed.
 pub const PENDING_TTL: Duration = Duration::from_secs(24 * 3600);
@@ -95,17 +96,31 @@ async fn record(
     if let Verdict::Rejected { reason } = &verdict {
         tracing::info!(attachment_id = %row.id, %reason, "attachment rejected");
     }
-    let updated = repo::finish(&ctx.db.get().await?, row.id, &verdict).await?;
+    // The verdict and its announcement are recorded together.
+    let change = Change::AttachmentFinished {
+        attachment_id: row.id,
+    };
+    let (updated, recorded) = {
+        let mut db = ctx.db.get().await?;
+        let tx = db.transaction().await?;
+        let updated = repo::finish(&tx, row.id, &verdict).await?;
+        let recorded = match updated {
+            Some(_) => Some(outbox::record(ctx, &tx, &change).await?),
+            None => None,
+        };
+        tx.commit().await?;
+        (updated, recorded)
+    };
     if rejected {
         // Deleting twice is harmless, so a redelivered job may do it again.
         storage.delete(&row.object_key).await?;
     }
-    if let Some(updated) = updated {
-        let change = Change::AttachmentFinished {
-            uploader: updated.uploader_id,
-            attachment: updated.into(),
+    if let (Some(updated), Some(id)) = (updated, recorded) {
+        let known = Known {
+            attachment: Some((updated.clone().into(), updated.uploader_id)),
+            ..Known::default()
         };
-        announce(ctx, &change).await;
+        outbox::announce_recorded(ctx, id, &change, known).await;
     }
     Ok(())
 }

@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::contract::{ChatId, UserId};
 use crate::ctx::Ctx;
-use crate::repo::notifications as repo;
 
 /// A message gets no job of its own when an earlier job for the same member and chat fires
 /// at least this much later (the margin covers clocks that disagree a little).
@@ -23,28 +22,13 @@ pub struct Job {
     pub deferred_until: Option<DateTime<Utc>>,
 }
 
-/// Runs after every newly stored message: queues a delayed job for each member (not the
-/// sender) who has no live connection, has notifications on and has not read it. Never
-/// fails the send: problems are logged (ids only) and the message stays stored.
-pub async fn message_stored(ctx: &Ctx, chat: ChatId, sender: UserId, seq: i64) {
-    if let Err(err) = enqueue(ctx, chat, sender, seq).await {
-        tracing::warn!(chat_id = %chat.0, seq, error = %format!("{err:#}"), "e-mail notification jobs were not queued");
-    }
-}
-
-async fn enqueue(ctx: &Ctx, chat: ChatId, sender: UserId, seq: i64) -> anyhow::Result<()> {
+/// Queues a delayed job for each of `users` (the members a stored message marked as due
+/// one: offline, opted in, not the sender). An error means some were not queued: the caller
+/// keeps the announcement (the outbox) and tries again; a job queued twice sends nothing twice.
+pub async fn queue_jobs(ctx: &Ctx, chat: ChatId, seq: i64, users: &[UserId]) -> anyhow::Result<()> {
     let Some(queue) = ctx.email_queue.as_ref() else {
         return Ok(());
     };
-    let delay = ctx.config.email_delay;
-    let pending = (delay.as_secs_f64() - PENDING_MARGIN_SECS).max(0.0);
-    let users = {
-        let db = ctx.db.get().await?;
-        repo::mark_queued(&db, chat, sender, seq, pending).await?
-    };
-    if users.is_empty() {
-        return Ok(());
-    }
     let jobs: Vec<Job> = users
         .iter()
         .map(|&user_id| Job {
@@ -54,20 +38,20 @@ async fn enqueue(ctx: &Ctx, chat: ChatId, sender: UserId, seq: i64) -> anyhow::R
             deferred_until: None,
         })
         .collect();
-    let failed: Vec<UserId> = queue
-        .send_all(&jobs, delay)
-        .await
-        .into_iter()
-        .filter_map(|i| jobs.get(i).map(|j| j.user_id))
-        .collect();
+    let failed = queue.send_all(&jobs, ctx.config.email_delay).await;
     if failed.is_empty() {
         return Ok(());
     }
-    let db = ctx.db.get().await?;
-    repo::unmark_queued(&db, chat, &failed).await?;
     anyhow::bail!(
-        "{} of {} jobs could not be queued",
+        "{} of {} e-mail jobs could not be queued",
         failed.len(),
         jobs.len()
     )
+}
+
+/// A member whose job was queued this recently gets no new one: that job, still waiting out
+/// its delay, will mail about the new message too. The margin covers clocks that disagree a
+/// little.
+pub fn pending_secs(ctx: &Ctx) -> f64 {
+    (ctx.config.email_delay.as_secs_f64() - PENDING_MARGIN_SECS).max(0.0)
 }

@@ -10,4 +10,4 @@ pub mod jobs;
 pub mod render;
 
 pub use batching::{Delivery, deliver};
-pub use jobs::{Job, message_stored};
+pub use jobs::{Job, queue_jobs};

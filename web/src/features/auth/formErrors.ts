@@ -2,11 +2,12 @@
  * Places an API error in a form: codes that are about one field go under that field, the rest
  * (wrong credentials, server unreachable, ...) above the form. The text is the API's own message.
  */
-import { ApiError } from '../../api/errors';
+import { ApiError, type ErrorCode } from '../../api/errors';
 
 export type AuthField = 'email' | 'password' | 'display_name';
 
-const FIELD_OF_CODE: Record<string, AuthField> = {
+/** The codes that are about one field; typed by the contract, so a misspelt or retired code fails the type check. */
+const FIELD_OF_CODE: Partial<Record<ErrorCode, AuthField>> = {
   invalid_email: 'email',
   email_taken: 'email',
   invalid_password: 'password',
@@ -24,7 +25,8 @@ export function toFormErrors(error: unknown): FormErrors {
   if (!(error instanceof ApiError)) {
     return { form: 'Something went wrong. Please try again.', fields: {} };
   }
-  const field = FIELD_OF_CODE[error.code];
+  // Network failures and answers that are not the API's have no code: above the form.
+  const field = error.code === null ? undefined : FIELD_OF_CODE[error.code];
   const message = sentence(error.message);
   return field ? { form: null, fields: { [field]: message } } : { form: message, fields: {} };
 }

@@ -18,11 +18,12 @@ import { useTyping } from '../../state/typing';
 import { trayBlocker, traySendable } from '../../state/uploadMachine';
 import { EMPTY_TRAY, useUploads } from '../../state/uploads';
 import { IconButton } from '../../ui/Button';
-import { BackIcon, ChatIcon, SendIcon } from '../../ui/icons';
+import { BackIcon, ChatIcon, PeopleIcon, SendIcon } from '../../ui/icons';
 import { AttachmentTray } from '../attachments/AttachmentTray';
 import { ACCEPT } from '../../lib/files';
 import { PaperclipIcon } from '../../ui/icons';
 import { ChatAvatar } from './ChatAvatar';
+import { GroupMembersDialog } from './GroupMembersDialog';
 import { MessageList } from './MessageList';
 
 export function ConversationPane({ className = '' }: { className?: string }) {
@@ -54,6 +55,7 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const me = useAuth((s) => s.user?.id ?? '');
   const typingIds = useTyping((s) => Object.keys(s.typing[chat.id] ?? {}).join(','));
+  const [membersOpen, setMembersOpen] = useState(false);
 
   // Move focus into the conversation when it opens, so keyboard and screen-reader users follow.
   useEffect(() => headingRef.current?.focus(), []);
@@ -84,7 +86,7 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
           <BackIcon />
         </IconButton>
         <ChatAvatar chat={chat} me={me} online={connected && peerPresence.online} size="sm" />
-        <div className="min-w-0">
+        <div className="min-w-0 flex-1">
           <h2 ref={headingRef} tabIndex={-1} className="truncate text-[15px] font-semibold leading-tight focus:outline-none">
             {chat.title}
           </h2>
@@ -92,7 +94,13 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
             {typingText ?? status ?? '\u00a0'}
           </p>
         </div>
+        {chat.kind === 'group' ? (
+          <IconButton label="Group members" onClick={() => setMembersOpen(true)}>
+            <PeopleIcon />
+          </IconButton>
+        ) : null}
       </header>
+      {chat.kind === 'group' ? <GroupMembersDialog chat={chat} open={membersOpen} onClose={() => setMembersOpen(false)} /> : null}
       <MessageList chat={chat} me={me} />
       <Composer chatId={chat.id} />
     </DropZone>

@@ -13,6 +13,7 @@ const { useReceipts } = await import('../receipts');
 const { useTyping } = await import('../typing');
 const { fakeConnection } = await import('./fakeConnection');
 const { BOB, chat, ME, msg, page, settle, signedInAsMe } = await import('../testing');
+const { unreadCount } = await import('../unread');
 
 let socket: ReturnType<typeof fakeConnection>;
 
@@ -76,6 +77,38 @@ describe('the realtime router', () => {
     socket.push({ type: 'read', chat_id: 'c1', user_id: BOB, seq: 5 });
     socket.push({ type: 'read', chat_id: 'c1', user_id: BOB, seq: 3 });
     expect(useReceipts.getState().others.c1?.[BOB]).toBe(5);
+  });
+
+  it('read for me (another tab or device) moves my marker forward only; the unread count falls without a request', async () => {
+    apiMock.chats.list.mockResolvedValue([chat({ last_seq: 4, unread_count: 4 })]);
+    await useChatList.getState().loadChats();
+    const unread = () => unreadCount(useChatList.getState().baselines.c1!, useReceipts.getState().mine.c1?.read ?? 0, useTimeline.getState().byChat.c1?.items ?? [], ME);
+    expect(unread()).toBe(4);
+    socket.push({ type: 'read', chat_id: 'c1', user_id: ME, seq: 4 });
+    expect(useReceipts.getState().mine.c1).toEqual({ read: 4, confirmed: 4 });
+    expect(unread()).toBe(0);
+    socket.push({ type: 'read', chat_id: 'c1', user_id: ME, seq: 2 });
+    expect(useReceipts.getState().mine.c1).toEqual({ read: 4, confirmed: 4 });
+    // Not another member's marker ("Seen" is about the others).
+    expect(useReceipts.getState().others.c1?.[ME]).toBeUndefined();
+    expect(apiMock.chats.get).not.toHaveBeenCalled();
+    expect(apiMock.chats.markRead).not.toHaveBeenCalled();
+  });
+
+  it('read for me part of the way: held messages say how many are left; when they were never held here, the chat is asked for', async () => {
+    apiMock.chats.list.mockResolvedValue([chat({ last_seq: 4, unread_count: 4 })]);
+    await useChatList.getState().loadChats();
+    const unread = () => unreadCount(useChatList.getState().baselines.c1!, useReceipts.getState().mine.c1?.read ?? 0, useTimeline.getState().byChat.c1?.items ?? [], ME);
+    apiMock.chats.get.mockResolvedValue(chat({ last_seq: 4, unread_count: 2, last_read_seq: 2 }));
+    socket.push({ type: 'read', chat_id: 'c1', user_id: ME, seq: 2 });
+    await settle();
+    expect(apiMock.chats.get).toHaveBeenCalledTimes(1);
+    expect(unread()).toBe(2);
+    useTimeline.getState().accept('c1', [msg(3), msg(4)]);
+    socket.push({ type: 'read', chat_id: 'c1', user_id: ME, seq: 3 });
+    await settle();
+    expect(apiMock.chats.get).toHaveBeenCalledTimes(1);
+    expect(unread()).toBe(1);
   });
 
   it('an error with a client_message_id fails that message with the server’s words; others are ignored', () => {

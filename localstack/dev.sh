@@ -2,7 +2,8 @@
 # `make dev`: the whole messenger on this machine. PostgreSQL (data kept in .dev/), migrations,
 # the AWS API emulator (S3, SQS, SESv2 on 127.0.0.1:${AWS_PORT:-4566}) with the bucket, queues
 # and sender identity, the local gateway on http://127.0.0.1:${PORT:-3000}. Ctrl-C stops what
-# this script started.
+# this script started. FUNCTIONS=binaries runs every function as its own process (the real
+# binaries behind the gateway's Lambda Runtime API) instead of inside the gateway.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -77,10 +78,18 @@ else
     echo "npm not found: the API runs, but the web app needs Node.js 20.19+ (apt-get install nodejs npm)" >&2
 fi
 
-echo "==> building the gateway and the migrate function"
-cargo build -q -p local-gateway -p migrate
+# The `local` profile (Cargo.toml): optimised, so the stack carries real load, and
+# incremental, so a change rebuilds in seconds (the first build takes minutes).
+if [[ ${FUNCTIONS:-} == binaries ]]; then
+    # Every request and frame goes to the function's own process (docs/DEVELOPMENT.md).
+    echo "==> building the gateway and every function binary (FUNCTIONS=binaries; the first build takes a while)"
+    cargo build -q --profile local --workspace --bins
+else
+    echo "==> building the gateway and the migrate function (the first build takes a few minutes)"
+    cargo build -q --profile local -p local-gateway -p migrate
+fi
 echo "==> applying migrations"
-target/debug/migrate
+target/local/migrate
 echo "==> messenger running at http://127.0.0.1:$PORT  (API /api, WebSocket ws://127.0.0.1:$PORT/ws; Ctrl-C stops)"
 echo "    e-mail sent: http://127.0.0.1:$PORT/_dev/mail   AWS emulator: $AWS_ENDPOINT_URL"
-target/debug/local-gateway
+target/local/local-gateway

@@ -9,6 +9,8 @@ use serde_json::{Map, Value, json};
 use shared::Ctx;
 use shared::adapter::http::HttpRoute;
 
+use crate::functions::Functions;
+
 /// One incoming HTTP request, transport-independent.
 #[derive(Debug, Clone, Default)]
 pub struct Incoming {
@@ -110,12 +112,21 @@ fn is_text_body(headers: &HeaderMap) -> bool {
         || ct.starts_with("application/x-www-form-urlencoded")
 }
 
-/// Routes one request through the route table and the function's dispatch.
+/// Routes one request through the route table and the function's dispatch, in this process.
 pub async fn invoke(ctx: &Ctx, req: &Incoming) -> ApiGatewayV2httpResponse {
+    invoke_with(ctx, &Functions::InProcess, req).await
+}
+
+/// Routes one request through the route table to the function, wherever `functions` runs it.
+pub async fn invoke_with(
+    ctx: &Ctx,
+    functions: &Functions,
+    req: &Incoming,
+) -> ApiGatewayV2httpResponse {
     let (route, params) = shared::routes::match_http(&req.method, &req.path);
     let request_id = uuid::Uuid::new_v4().to_string();
     match event_for(req, &route, &params, &request_id) {
-        Ok(event) => shared::adapter::http::dispatch(ctx, &route, event).await,
+        Ok(event) => functions.http(ctx, &route, event).await,
         Err(e) => {
             tracing::error!(error = %e, "could not build the API Gateway event");
             let err = shared::ApiError::Internal(e);

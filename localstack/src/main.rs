@@ -27,16 +27,29 @@ async fn main() -> anyhow::Result<()> {
     let web_dist = std::env::var_os("WEB_DIST")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| "web/dist".into());
+    let functions = local_gateway::functions::Functions::from_env()?;
     let options = local_gateway::server::Options {
         web_dist: Some(web_dist),
         run_schedules: true,
         poll_queues: true,
         in_process_pushes: true,
+        functions: functions.clone(),
         ..Default::default()
     };
+    // SIGTERM (how scripts stop it) ends it at once, as before, but stops the function
+    // processes first; Ctrl-C shuts down gracefully.
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("listening for SIGTERM")?;
+    let on_term = functions.clone();
+    tokio::spawn(async move {
+        term.recv().await;
+        on_term.shutdown();
+        std::process::exit(143);
+    });
     local_gateway::server::serve(listener, ctx, options, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await?;
+    functions.shutdown();
     Ok(())
 }

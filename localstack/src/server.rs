@@ -8,16 +8,17 @@ use std::time::Duration;
 
 use aws_lambda_events::apigw::ApiGatewayV2httpResponse;
 use aws_lambda_events::encodings::Body as EventBody;
-use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
+use axum::{Extension, Router};
 use shared::Ctx;
 use tower_http::services::{ServeDir, ServeFile};
 
-use crate::http_api::{Incoming, invoke};
+use crate::functions::Functions;
+use crate::http_api::{Incoming, invoke_with};
 use crate::management::{self, InProcess, Management};
 use crate::ws_api;
 
@@ -49,8 +50,11 @@ pub struct Options {
     /// Poll the configured SQS queues and run their workers (Lambda's event source mappings).
     pub poll_queues: bool,
     /// The functions inside this process push through the management API without leaving
-    /// it (`management::InProcess`); otherwise over HTTP to its routes.
+    /// it (`management::InProcess`); otherwise over HTTP to its routes. (Function binaries,
+    /// in their own processes, always push over HTTP.)
     pub in_process_pushes: bool,
+    /// The handlers in this process (default) or the function binaries.
+    pub functions: Functions,
 }
 
 pub fn router(ctx: Ctx, options: &Options) -> Router {
@@ -58,6 +62,7 @@ pub fn router(ctx: Ctx, options: &Options) -> Router {
         ctx: ctx.clone(),
         registry: options.registry.clone(),
         limits: options.ws_limits,
+        functions: options.functions.clone(),
     };
     let ws_routes = Router::new()
         .route("/ws", get(ws_api::upgrade))
@@ -70,6 +75,7 @@ pub fn router(ctx: Ctx, options: &Options) -> Router {
         .route("/api", axum::routing::any(api))
         .route("/api/{*rest}", axum::routing::any(api))
         .route("/_dev/mail", get(crate::mail_page::page))
+        .layer(Extension(options.functions.clone()))
         .with_state(ctx)
         .merge(ws_routes)
         .merge(management_routes);
@@ -99,14 +105,13 @@ pub async fn serve(
     if options.run_schedules {
         for job in shared::routes::SCHEDULED_JOBS {
             let ctx = ctx.clone();
+            let functions = options.functions.clone();
             background.push(tokio::spawn(async move {
                 let mut tick = tokio::time::interval(job.local_every);
                 tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 loop {
                     tick.tick().await;
-                    if let Err(e) = (job.job)(ctx.clone()).await {
-                        tracing::warn!(function = job.function, error = %e.detail(), "scheduled job failed");
-                    }
+                    functions.run_scheduled(&ctx, job).await;
                 }
             }));
         }
@@ -124,7 +129,7 @@ pub async fn serve(
         }
     }));
     let pollers = if options.poll_queues {
-        crate::sqs_poller::spawn_all(&ctx)
+        crate::sqs_poller::spawn_all(&ctx, &options.functions)
     } else {
         Vec::new()
     };
@@ -142,6 +147,7 @@ pub async fn serve(
 
 async fn api(
     State(ctx): State<Ctx>,
+    Extension(functions): Extension<Functions>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
@@ -164,7 +170,7 @@ async fn api(
         body: body.to_vec(),
         source_ip: peer.ip().to_string(),
     };
-    to_response(invoke(&ctx, &incoming).await)
+    to_response(invoke_with(&ctx, &functions, &incoming).await)
 }
 
 async fn no_spa() -> Response {

@@ -11,27 +11,29 @@ use aws_lambda_events::sqs::{SqsEvent, SqsMessage};
 use shared::Ctx;
 use shared::routes::SqsWorker;
 
+use crate::functions::Functions;
+
 /// How long one ReceiveMessage call of the background poller waits for messages (long
 /// polling: the emulator answers as soon as one arrives, so a longer wait only means fewer
 /// idle calls; 20 s is SQS's most).
 const LONG_POLL: Duration = Duration::from_secs(20);
 
 /// Starts one poller per worker whose queue is configured.
-pub fn spawn_all(ctx: &Ctx) -> Vec<tokio::task::JoinHandle<()>> {
+pub fn spawn_all(ctx: &Ctx, functions: &Functions) -> Vec<tokio::task::JoinHandle<()>> {
     shared::routes::SQS_WORKERS
         .iter()
         .filter_map(|worker| {
             let queue = (worker.queue)(ctx)?;
             tracing::info!(function = worker.function, queue = %queue.url(), "polling queue");
-            Some(tokio::spawn(poll(ctx.clone(), *worker)))
+            Some(tokio::spawn(poll(ctx.clone(), functions.clone(), *worker)))
         })
         .collect()
 }
 
-async fn poll(ctx: Ctx, worker: SqsWorker) {
+async fn poll(ctx: Ctx, functions: Functions, worker: SqsWorker) {
     let mut backoff = Duration::from_millis(200);
     loop {
-        match poll_once(&ctx, &worker, LONG_POLL).await {
+        match poll_once_with(&ctx, &functions, &worker, LONG_POLL).await {
             Ok(_) => backoff = Duration::from_millis(200),
             Err(e) => {
                 tracing::warn!(function = worker.function, error = %format!("{e:#}"), "polling the queue failed");
@@ -42,9 +44,20 @@ async fn poll(ctx: Ctx, worker: SqsWorker) {
     }
 }
 
-/// One receive (waiting up to `wait` for a message), one invocation, one delete; returns how
-/// many records were handled (0 when the worker's queue is not configured).
+/// One receive (waiting up to `wait` for a message), one invocation in this process, one
+/// delete; returns how many records were handled (0 when the worker's queue is not
+/// configured).
 pub async fn poll_once(ctx: &Ctx, worker: &SqsWorker, wait: Duration) -> anyhow::Result<usize> {
+    poll_once_with(ctx, &Functions::InProcess, worker, wait).await
+}
+
+/// As `poll_once`, with the worker run wherever `functions` runs it.
+pub async fn poll_once_with(
+    ctx: &Ctx,
+    functions: &Functions,
+    worker: &SqsWorker,
+    wait: Duration,
+) -> anyhow::Result<usize> {
     let Some(queue) = (worker.queue)(ctx) else {
         return Ok(0);
     };
@@ -68,8 +81,7 @@ pub async fn poll_once(ctx: &Ctx, worker: &SqsWorker, wait: Duration) -> anyhow:
         }
     }
     let count = event.records.len();
-    let response =
-        shared::adapter::sqs::dispatch(ctx, worker.function, worker.handler, event).await;
+    let response = functions.sqs(ctx, worker, event).await;
     let failed: HashSet<String> = response
         .batch_item_failures
         .into_iter()

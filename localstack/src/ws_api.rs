@@ -20,7 +20,7 @@ use futures::{SinkExt as _, StreamExt as _};
 use rand::RngCore as _;
 use serde_json::{Map, Value, json};
 use shared::Ctx;
-use shared::adapter::ws::{WsRoute, dispatch};
+use shared::adapter::ws::WsRoute;
 use shared::routes;
 use tokio::sync::mpsc;
 
@@ -115,6 +115,7 @@ pub struct WsState {
     pub ctx: Ctx,
     pub registry: Arc<Registry>,
     pub limits: Limits,
+    pub functions: crate::functions::Functions,
 }
 
 /// Connection ids look like API Gateway's: base64 with `=`, which the SDK percent-encodes.
@@ -196,7 +197,7 @@ async fn run_route(
     route: &WsRoute,
     event: ApiGatewayWebsocketProxyRequest,
 ) -> (i64, String) {
-    let out = dispatch(&state.ctx, route, event).await;
+    let out = state.functions.ws(&state.ctx, route, event).await;
     let body = match out.body {
         Some(EventBody::Text(t)) => t,
         _ => String::new(),

@@ -214,20 +214,41 @@ fn every_scheduled_function_runs_on_its_schedule_in_the_template() {
 }
 
 #[test]
-fn every_function_is_built_by_cargo_lambda_and_logs_to_a_group_with_retention() {
+fn every_function_is_packaged_from_the_one_build_and_logs_to_a_group_with_retention() {
     let t = template();
     let mut problems = Vec::new();
     for (id, res) in t.of_type("AWS::Serverless::Function") {
         let meta = &res["Metadata"];
-        if meta["BuildMethod"].as_str() != Some("rust-cargolambda") {
+        // `sam build` runs infra/Makefile's build-<LogicalId>, which copies the bootstrap of
+        // the binary it derives from the logical id (make lambda-build built them all).
+        if meta["BuildMethod"].as_str() != Some("makefile")
+            || meta["ContextPath"].as_str() != Some(".")
+        {
             problems.push(format!(
-                "{id}: Metadata.BuildMethod is not rust-cargolambda"
+                "{id}: Metadata must be {{ BuildMethod: makefile, ContextPath: ., ... }} (infra/Makefile)"
             ));
         }
         let Some(binary) = meta["BuildProperties"]["Binary"].as_str() else {
             problems.push(format!("{id}: Metadata.BuildProperties.Binary is missing"));
             continue;
         };
+        if id != format!("{}Function", pascal(binary)) {
+            problems.push(format!(
+                "{id}: infra/Makefile finds the binary by the logical id: name it {}Function",
+                pascal(binary)
+            ));
+        }
+        // The deploy migrates first (the Migrations custom resource runs migrate).
+        let depends_on = match &res["DependsOn"] {
+            Value::String(one) => vec![one.as_str()],
+            Value::Sequence(many) => many.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        if binary != "migrate" && !depends_on.contains(&"Migrations") {
+            problems.push(format!(
+                "{id}: add `DependsOn: Migrations` (no new code on an old schema)"
+            ));
+        }
         let code_uri = res["Properties"]["CodeUri"].as_str();
         if code_uri != Some(&format!("../functions/{binary}")) {
             problems.push(format!(
@@ -377,6 +398,138 @@ fn every_sqs_worker_is_fed_by_a_queue_and_reports_partial_batch_failures() {
 }
 
 /// The reading of WebSocket routes, on a template small enough to see whole.
+/// The queue a `!GetAtt Queue.Arn` / `!GetAtt Queue.QueueName` names.
+fn getatt_resource(v: &Value) -> Option<&str> {
+    let arg = intrinsic(v, "GetAtt")?;
+    match arg {
+        Value::String(s) => s.split('.').next(),
+        Value::Sequence(parts) => parts.first()?.as_str(),
+        _ => None,
+    }
+}
+
+#[test]
+fn every_dead_letter_queue_raises_an_alarm() {
+    let t = template();
+    let dlqs: BTreeSet<&str> = t
+        .of_type("AWS::SQS::Queue")
+        .filter_map(|(_, q)| {
+            getatt_resource(&q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"])
+        })
+        .collect();
+    assert!(!dlqs.is_empty());
+    let watched: BTreeSet<&str> = t
+        .of_type("AWS::CloudWatch::Alarm")
+        .filter(|(_, a)| {
+            a["Properties"]["MetricName"].as_str() == Some("ApproximateNumberOfMessagesVisible")
+        })
+        .filter(|(_, a)| !a["Properties"]["AlarmActions"].is_null())
+        .flat_map(|(_, a)| {
+            a["Properties"]["Dimensions"]
+                .as_sequence()
+                .into_iter()
+                .flatten()
+        })
+        .filter_map(|d| getatt_resource(&d["Value"]))
+        .collect();
+    let missing: Vec<_> = dlqs.difference(&watched).collect();
+    assert!(
+        missing.is_empty(),
+        "dead-letter queues without an alarm: {missing:?}"
+    );
+    for metric in [
+        "Errors",
+        "Throttles",
+        "5xx",
+        "ExecutionError",
+        "ClientConnections",
+    ] {
+        assert!(
+            t.of_type("AWS::CloudWatch::Alarm")
+                .any(|(_, a)| a["Properties"]["MetricName"].as_str() == Some(metric)),
+            "no alarm on {metric}"
+        );
+    }
+}
+
+#[test]
+fn the_spa_is_private_behind_cloudfront_with_the_security_headers() {
+    let t = template();
+    let dist = &t.resources["SpaDistribution"]["Properties"]["DistributionConfig"];
+    let origin = &dist["Origins"][0];
+    assert_eq!(getatt_resource(&origin["DomainName"]), Some("SpaBucket"));
+    assert_eq!(
+        getatt_resource(&origin["OriginAccessControlId"]),
+        Some("SpaOriginAccessControl")
+    );
+    let behaviour = &dist["DefaultCacheBehavior"];
+    assert_eq!(
+        behaviour["ViewerProtocolPolicy"].as_str(),
+        Some("https-only")
+    );
+    assert_eq!(
+        ref_target(&behaviour["ResponseHeadersPolicyId"]),
+        Some("SpaSecurityHeaders")
+    );
+    let fallbacks: Vec<_> = dist["CustomErrorResponses"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|r| (r["ErrorCode"].as_u64(), r["ResponsePagePath"].as_str()))
+        .collect();
+    assert!(
+        fallbacks.contains(&(Some(403), Some("/index.html"))),
+        "SPA routing: {fallbacks:?}"
+    );
+    let bucket = &t.resources["SpaBucket"]["Properties"]["PublicAccessBlockConfiguration"];
+    for key in [
+        "BlockPublicAcls",
+        "BlockPublicPolicy",
+        "IgnorePublicAcls",
+        "RestrictPublicBuckets",
+    ] {
+        assert_eq!(bucket[key].as_bool(), Some(true), "SpaBucket {key}");
+    }
+    let headers = &t.resources["SpaSecurityHeaders"]["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"];
+    let csp = sub_string(&headers["ContentSecurityPolicy"]["ContentSecurityPolicy"]).unwrap();
+    for part in [
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+        "${HttpApi.ApiEndpoint}",
+        "wss://${WebSocketApi}.execute-api",
+    ] {
+        assert!(csp.contains(part), "the CSP lacks {part}: {csp}");
+    }
+    assert!(
+        !csp.contains("unsafe-inline") && !csp.contains("unsafe-eval"),
+        "{csp}"
+    );
+    assert!(headers["ContentTypeOptions"]["Override"].as_bool() == Some(true));
+    assert!(!headers["ReferrerPolicy"]["ReferrerPolicy"].is_null());
+    assert!(
+        headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"].as_u64() >= Some(31_536_000)
+    );
+}
+
+#[test]
+fn the_deploy_runs_the_migrations_when_the_migrate_binary_changes() {
+    let t = template();
+    let migrations = &t.resources["Migrations"];
+    assert_eq!(migrations["Type"].as_str(), Some("Custom::Migrations"));
+    assert_eq!(
+        ref_target(&migrations["Properties"]["ServiceToken"]),
+        Some("MigrateFunction.Alias")
+    );
+    // A new version of migrate (AutoPublishAlias) is a new value, so CloudFormation updates
+    // the resource, which runs the migrations.
+    assert_eq!(
+        ref_target(&migrations["Properties"]["MigrateVersion"]),
+        Some("MigrateFunction.Version")
+    );
+    assert!(t.resources["MigrateFunction"]["Properties"]["AutoPublishAlias"].is_string());
+}
+
 #[test]
 fn websocket_routes_are_read_through_their_integrations() {
     let t = Template::parse(
@@ -386,7 +539,7 @@ Resources:
   Http: { Type: AWS::ApiGatewayV2::Api, Properties: { ProtocolType: HTTP } }
   ConnectFunction:
     Type: AWS::Serverless::Function
-    Metadata: { BuildMethod: rust-cargolambda, BuildProperties: { Binary: ws-connect } }
+    Metadata: { BuildMethod: makefile, ContextPath: ., BuildProperties: { Binary: ws-connect } }
   ConnectIntegration:
     Type: AWS::ApiGatewayV2::Integration
     Properties:
@@ -635,7 +788,8 @@ fn rest_function_block(function: &str, method: &str, path: &str) -> String {
     format!(
         "  {id}Function:
     Type: AWS::Serverless::Function
-    Metadata: {{ BuildMethod: rust-cargolambda, BuildProperties: {{ Binary: {function} }} }}
+    DependsOn: Migrations # new code only on the migrated schema
+    Metadata: {{ BuildMethod: makefile, ContextPath: ., BuildProperties: {{ Binary: {function} }} }}
     Properties:
       CodeUri: ../functions/{function}
       LoggingConfig: {{ LogGroup: !Ref {id}Logs }}

@@ -45,6 +45,7 @@ impl Ctx {
     /// the AWS clients (one shared SDK configuration; no network until first use).
     pub async fn from_config(config: Config) -> anyhow::Result<Self> {
         let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
+            .http_client(crate::clients::https::lazy_https_client())
             .load()
             .await;
         let push = Pusher::from_shared(&sdk, &config);

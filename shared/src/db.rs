@@ -57,6 +57,11 @@ pub fn pool_for(
 /// follows the URL's `sslmode`: `prefer` (the default) uses it when the server offers it,
 /// `require` insists, `disable` never tries. A local cluster without TLS keeps working.
 pub fn tls() -> anyhow::Result<MakeRustlsConnect> {
+    Ok(MakeRustlsConnect::new(tls_config()?))
+}
+
+/// The TLS client configuration: Mozilla's roots (compiled in, nothing to load), aws-lc.
+pub fn tls_config() -> anyhow::Result<rustls::ClientConfig> {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
@@ -66,7 +71,7 @@ pub fn tls() -> anyhow::Result<MakeRustlsConnect> {
         .context("TLS protocol versions")?
         .with_root_certificates(roots)
         .with_no_client_auth();
-    Ok(MakeRustlsConnect::new(config))
+    Ok(config)
 }
 
 /// Applies every migration under `migrations/` that the database lacks, in order. Safe to run
@@ -83,6 +88,10 @@ pub async fn migrate(url: &str) -> anyhow::Result<Vec<String>> {
         .await?;
     let report = embedded::migrations::runner()
         .set_abort_divergent(true)
+        // A rollback runs the previous release's migrate against a schema a newer release
+        // migrated: migrations it does not know are not an error (migrations are additive;
+        // docs/DEPLOY.md, Rollback).
+        .set_abort_missing(false)
         .run_async(&mut client)
         .await
         .context("applying migrations");

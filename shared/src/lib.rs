@@ -11,6 +11,7 @@ pub mod clients;
 pub mod config;
 pub mod contract;
 pub mod ctx;
+pub mod custom_resource;
 pub mod db;
 pub mod domain;
 pub mod error;

@@ -133,9 +133,13 @@ pub fn run_migrate(function: Invoked) -> Result<(), Error> {
             tracing::info!(function = function.function, applied = ?applied, "migrations applied");
             return Ok(());
         }
-        lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| {
+        lambda_runtime::run(service_fn(move |event: LambdaEvent<serde_json::Value>| {
             let url = url.clone();
             async move {
+                // The deploy's custom resource (infra/template.yaml); else a plain invoke.
+                if let Some(req) = crate::custom_resource::Request::from_event(&event.payload) {
+                    return Ok(crate::custom_resource::handle(&req, &url).await?);
+                }
                 let applied = crate::db::migrate(&url).await?;
                 tracing::info!(function = function.function, applied = ?applied, "migrations applied");
                 Ok::<_, Error>(serde_json::json!({ "applied": applied }))

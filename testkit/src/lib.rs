@@ -90,6 +90,9 @@ pub async fn fresh_database() -> String {
     url_for_db(&admin, &name)
 }
 
+/// The JWT secret of `test_config`, for processes that must accept the tests' tokens.
+pub const TEST_JWT_SECRET: &str = "test-secret-that-is-long-enough-for-hs256";
+
 /// Configuration for tests: a fixed JWT secret, a small pool, quiet logs unless `TEST_LOG`.
 pub fn test_config(database_url: &str) -> Config {
     test_config_with(database_url, &[])
@@ -99,10 +102,7 @@ pub fn test_config(database_url: &str) -> Config {
 pub fn test_config_with(database_url: &str, extra: &[(&'static str, String)]) -> Config {
     let mut env = std::collections::HashMap::from([
         ("DATABASE_URL", database_url.to_owned()),
-        (
-            "JWT_SECRET",
-            "test-secret-that-is-long-enough-for-hs256".to_owned(),
-        ),
+        ("JWT_SECRET", TEST_JWT_SECRET.to_owned()),
         ("DB_POOL_SIZE", "16".to_owned()),
         ("DB_CONNECT_TIMEOUT_MS", "2000".to_owned()),
     ]);

@@ -4,6 +4,7 @@
 //! its SDK's errors once, so services never see an SDK type. Locally they point at the
 //! emulator through `AWS_ENDPOINT_URL` (and pushes at the local gateway).
 
+pub mod https;
 pub mod mailer;
 pub mod push;
 pub mod queue;

@@ -7,6 +7,7 @@ mod attachments;
 mod auth;
 mod chats;
 mod contract;
+mod events;
 mod health;
 mod layers;
 mod messages;

@@ -12,6 +12,10 @@ async fn main() -> anyhow::Result<()> {
     if std::env::var_os("DB_POOL_SIZE").is_none() {
         config.db_pool_size = 16;
     }
+    // Many requests at once in one process: keep each chat's announcements in seq order.
+    if std::env::var_os("ANNOUNCE_ORDER_WAIT_MS").is_none() {
+        config.announce_order_wait = std::time::Duration::from_millis(50);
+    }
     let ctx = shared::runtime::start(config)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -86,6 +86,10 @@ pub struct Config {
     /// `CONNECTION_TOUCH_SECS`: a WebSocket connection's last activity is written at most this
     /// often (default 300), not on every frame.
     pub connection_touch: Duration,
+    /// `ANNOUNCE_ORDER_WAIT_MS`: how long a chat's announcement may wait for an earlier one of
+    /// this process (`crate::ordering`; default 0, off: a Lambda serves one request at a time;
+    /// the local gateway sets 50).
+    pub announce_order_wait: Duration,
 }
 
 /// Where configuration comes from; the process environment in production, a map in tests.
@@ -185,6 +189,7 @@ impl Config {
             fanout_queue_url: src.get("FANOUT_QUEUE_URL"),
             fanout_inline_max: number(src, "FANOUT_INLINE_MAX", 100)?,
             connection_touch: Duration::from_secs(number(src, "CONNECTION_TOUCH_SECS", 300)?),
+            announce_order_wait: Duration::from_millis(number(src, "ANNOUNCE_ORDER_WAIT_MS", 0)?),
         })
     }
 

@@ -12,6 +12,7 @@ use crate::clients::push::Pusher;
 use crate::clients::queue::Queue;
 use crate::clients::storage::Storage;
 use crate::config::Config;
+use crate::ordering::Sequencer;
 
 #[derive(Clone)]
 pub struct Ctx {
@@ -32,6 +33,8 @@ pub struct Ctx {
     pub fanout_queue: Option<Queue>,
     /// Outbox rows this process announced, to be deleted with the next flush.
     pub outbox: Arc<Finished>,
+    /// Keeps one chat's announcements in seq order inside this process.
+    pub sequencer: Arc<Sequencer>,
 }
 
 impl Ctx {
@@ -83,6 +86,7 @@ impl Ctx {
 
     pub fn with_pool(config: Config, db: Pool) -> Self {
         let tokens = Arc::new(TokenKeys::new(&config));
+        let sequencer = Arc::new(Sequencer::new(config.announce_order_wait));
         Self {
             config: Arc::new(config),
             db,
@@ -94,6 +98,7 @@ impl Ctx {
             mailer: None,
             fanout_queue: None,
             outbox: Arc::default(),
+            sequencer,
         }
     }
 }

@@ -16,6 +16,7 @@ pub mod db;
 pub mod domain;
 pub mod error;
 pub mod openapi;
+pub mod ordering;
 pub mod repo;
 pub mod routes;
 pub mod runtime;

@@ -105,6 +105,8 @@ pub fn test_config_with(database_url: &str, extra: &[(&'static str, String)]) ->
         ("JWT_SECRET", TEST_JWT_SECRET.to_owned()),
         ("DB_POOL_SIZE", "16".to_owned()),
         ("DB_CONNECT_TIMEOUT_MS", "2000".to_owned()),
+        // As the local gateway runs: one process, each chat's announcements in seq order.
+        ("ANNOUNCE_ORDER_WAIT_MS", "50".to_owned()),
     ]);
     env.extend(extra.iter().cloned());
     Config::from_source(&env).expect("test config")

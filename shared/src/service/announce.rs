@@ -163,16 +163,33 @@ pub async fn announce_here(ctx: &Ctx, change: &Change, known: Known) -> Outcome 
         Ok(None) => return Outcome::Done,
         Err(e) => return Outcome::Retry(e.detail()),
     };
+    // A new message keeps its place among its chat's in this process (crate::ordering).
+    let ordered = match (change, &event) {
+        (Change::MessageStored { chat_id, .. }, ServerEvent::NewMessage { message }) => {
+            Some((*chat_id, message.seq))
+        }
+        _ => None,
+    };
+    if let Some((chat, seq)) = ordered {
+        ctx.sequencer.turn(chat, seq).await;
+    }
     match audience {
         Audience::Chat { chat, except } => {
             let targets = match known.targets.take() {
-                Some(t) => t,
-                None => match chat_targets(ctx, chat, except.as_deref()).await {
-                    Ok(t) => t,
-                    Err(e) => return Outcome::Retry(e.detail()),
-                },
+                Some(t) => Ok(t),
+                None => chat_targets(ctx, chat, except.as_deref()).await,
             };
-            realtime::fan_out(ctx, targets, &event).await;
+            match targets {
+                Ok(targets) => {
+                    realtime::fan_out(ctx, targets, &event).await;
+                }
+                Err(e) => {
+                    if let Some((chat, seq)) = ordered {
+                        ctx.sequencer.done(chat, seq);
+                    }
+                    return Outcome::Retry(e.detail());
+                }
+            }
         }
         Audience::ChatAndUser { chat, user } => {
             realtime::to_chat(ctx, chat, None, &event).await;
@@ -181,6 +198,9 @@ pub async fn announce_here(ctx: &Ctx, change: &Change, known: Known) -> Outcome 
         Audience::Member { chat, user } => {
             realtime::to_chat_user(ctx, chat, user, &event).await;
         }
+    }
+    if let Some((chat, seq)) = ordered {
+        ctx.sequencer.done(chat, seq);
     }
     if let Change::MessageStored {
         chat_id,

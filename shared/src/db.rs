@@ -36,6 +36,17 @@ pub fn pool_for(
     if pg.get_application_name().is_none() {
         pg.application_name("messenger");
     }
+    // Every query is a statement prepared once per connection (`repo::prepared`). Left to
+    // itself, PostgreSQL keeps planning some of them anew on every run (its cost model prefers
+    // custom plans for the send statement): more than half of its CPU under load went to
+    // planning. The queries are written for generic plans (no `$1 IS NULL OR ...`), so ask
+    // for those. (Behind RDS Proxy, named prepared statements pin a session anyway: see the
+    // connection budget in docs/PERFORMANCE.md.)
+    let options = match pg.get_options() {
+        Some(given) => format!("{given} -c plan_cache_mode=force_generic_plan"),
+        None => "-c plan_cache_mode=force_generic_plan".to_owned(),
+    };
+    pg.options(&options);
     let manager = Manager::from_config(
         pg,
         tls()?,

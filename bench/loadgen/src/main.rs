@@ -137,6 +137,7 @@ async fn drive(
         sockets.len() as f64 / connect_secs
     );
     // Let the presence announcements of the connect phase settle.
+    seed::analyze_connections(&args.database_url).await?;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let mem_connected = procs::memory_mb(gateway);
 

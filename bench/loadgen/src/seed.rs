@@ -79,6 +79,10 @@ pub async fn seed(
         &[&m_chat, &m_user, &m_role],
     )
     .await?;
+    // A database that has been in use has statistics; a freshly seeded one gets them now, as
+    // autovacuum would give them soon, so the planner sees tables of their real size.
+    db.batch_execute("ANALYZE users, chats, chat_members, messages")
+        .await?;
     let env = std::collections::HashMap::from([
         ("DATABASE_URL", database_url.to_owned()),
         ("JWT_SECRET", jwt_secret.to_owned()),
@@ -95,6 +99,15 @@ pub async fn seed(
         })
         .collect::<Result<Vec<_>, shared::ApiError>>()?;
     Ok(Seeded { run, users, rooms })
+}
+
+/// Refreshes the statistics of the connections table (thousands of rows since the connects).
+pub async fn analyze_connections(database_url: &str) -> anyhow::Result<()> {
+    connect(database_url)
+        .await?
+        .batch_execute("ANALYZE connections")
+        .await?;
+    Ok(())
 }
 
 /// Deletes what `seed` made: the rooms (with their messages), then the users.

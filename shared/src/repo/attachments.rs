@@ -103,20 +103,20 @@ pub async fn insert(
         "INSERT INTO attachments (id, chat_id, uploader_id, filename, content_type, size, object_key) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
     );
-    let row = db
-        .query_one(
-            &sql,
-            &[
-                &new.id.0,
-                &new.chat_id.0,
-                &new.uploader_id.0,
-                &new.filename,
-                &new.content_type,
-                &new.size,
-                &new.object_key,
-            ],
-        )
-        .await?;
+    let row = super::query_one(
+        db,
+        &sql,
+        &[
+            &new.id.0,
+            &new.chat_id.0,
+            &new.uploader_id.0,
+            &new.filename,
+            &new.content_type,
+            &new.size,
+            &new.object_key,
+        ],
+    )
+    .await?;
     from_row(&row)
 }
 
@@ -128,7 +128,7 @@ pub async fn find(
 ) -> Result<Option<AttachmentRow>, ApiError> {
     let lock = if for_update { " FOR UPDATE" } else { "" };
     let sql = format!("SELECT {COLUMNS} FROM attachments WHERE id = $1{lock}");
-    db.query_opt(&sql, &[&id.0])
+    super::query_opt(db, &sql, &[&id.0])
         .await?
         .as_ref()
         .map(from_row)
@@ -142,7 +142,7 @@ pub async fn find_many_for_update(
 ) -> Result<Vec<AttachmentRow>, ApiError> {
     let sql =
         format!("SELECT {COLUMNS} FROM attachments WHERE id = ANY($1) ORDER BY id FOR UPDATE");
-    db.query(&sql, &[&ids])
+    super::query(db, &sql, &[&ids])
         .await?
         .iter()
         .map(from_row)
@@ -160,7 +160,7 @@ pub async fn of_messages(
     let sql = format!(
         "SELECT {COLUMNS} FROM attachments WHERE message_id = ANY($1) ORDER BY message_id, position"
     );
-    db.query(&sql, &[&messages])
+    super::query(db, &sql, &[&messages])
         .await?
         .iter()
         .map(from_row)
@@ -176,7 +176,8 @@ pub async fn attach_to_message(
     let positions: Vec<i16> = (0..ids.len())
         .map(|i| i16::try_from(i).unwrap_or(i16::MAX))
         .collect();
-    db.execute(
+    super::execute(
+        db,
         "UPDATE attachments a SET message_id = $1, position = p.position \
          FROM unnest($2::uuid[], $3::smallint[]) AS p(id, position) WHERE a.id = p.id",
         &[&message.0, &ids, &positions],
@@ -194,7 +195,7 @@ pub async fn mark_processing(
         "UPDATE attachments SET status = 'processing', completed_at = coalesce(completed_at, now()) \
          WHERE id = $1 AND status IN ('pending', 'processing') RETURNING {COLUMNS}"
     );
-    db.query_opt(&sql, &[&id.0])
+    super::query_opt(db, &sql, &[&id.0])
         .await?
         .as_ref()
         .map(from_row)
@@ -221,11 +222,15 @@ pub async fn finish(
         } => ("ready", thumbnail_key.as_deref(), *width, *height, None),
         Verdict::Rejected { reason } => ("rejected", None, None, None, Some(reason.as_str())),
     };
-    db.query_opt(&sql, &[&id.0, &status, &thumb, &width, &height, &reason])
-        .await?
-        .as_ref()
-        .map(from_row)
-        .transpose()
+    super::query_opt(
+        db,
+        &sql,
+        &[&id.0, &status, &thumb, &width, &height, &reason],
+    )
+    .await?
+    .as_ref()
+    .map(from_row)
+    .transpose()
 }
 
 /// What the media worker decided.
@@ -254,7 +259,7 @@ pub async fn delete_stale_pending(
              ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) \
          RETURNING {COLUMNS}"
     );
-    db.query(&sql, &[&cutoff, &limit])
+    super::query(db, &sql, &[&cutoff, &limit])
         .await?
         .iter()
         .map(from_row)

@@ -62,13 +62,13 @@ pub async fn insert_direct(
     creator: UserId,
     direct_key: &str,
 ) -> Result<bool, ApiError> {
-    let n = db
-        .execute(
-            "INSERT INTO chats (id, kind, created_by, direct_key) VALUES ($1, 'direct', $2, $3) \
+    let n = super::execute(
+        db,
+        "INSERT INTO chats (id, kind, created_by, direct_key) VALUES ($1, 'direct', $2, $3) \
              ON CONFLICT (direct_key) DO NOTHING",
-            &[&id.0, &creator.0, &direct_key],
-        )
-        .await?;
+        &[&id.0, &creator.0, &direct_key],
+    )
+    .await?;
     Ok(n == 1)
 }
 
@@ -76,9 +76,12 @@ pub async fn find_direct(
     db: &impl GenericClient,
     direct_key: &str,
 ) -> Result<Option<ChatId>, ApiError> {
-    let row = db
-        .query_opt("SELECT id FROM chats WHERE direct_key = $1", &[&direct_key])
-        .await?;
+    let row = super::query_opt(
+        db,
+        "SELECT id FROM chats WHERE direct_key = $1",
+        &[&direct_key],
+    )
+    .await?;
     Ok(row.map(|r| r.try_get("id")).transpose()?.map(ChatId))
 }
 
@@ -88,7 +91,8 @@ pub async fn insert_group(
     creator: UserId,
     title: &str,
 ) -> Result<(), ApiError> {
-    db.execute(
+    super::execute(
+        db,
         "INSERT INTO chats (id, kind, created_by, title) VALUES ($1, 'group', $2, $3)",
         &[&id.0, &creator.0, &title],
     )
@@ -105,15 +109,15 @@ pub async fn add_members(
 ) -> Result<u64, ApiError> {
     let ids: Vec<uuid::Uuid> = members.iter().map(|(u, _)| u.0).collect();
     let roles: Vec<&str> = members.iter().map(|(_, r)| r.as_str()).collect();
-    Ok(db
-        .execute(
-            "INSERT INTO chat_members (chat_id, user_id, role, last_read_seq) \
+    Ok(super::execute(
+        db,
+        "INSERT INTO chat_members (chat_id, user_id, role, last_read_seq) \
              SELECT $1, t.user_id, t.role, coalesce((SELECT last_seq FROM chats WHERE id = $1), 0) \
              FROM unnest($2::uuid[], $3::text[]) AS t(user_id, role) \
              ON CONFLICT (chat_id, user_id) DO NOTHING",
-            &[&chat_id.0, &ids, &roles],
-        )
-        .await?)
+        &[&chat_id.0, &ids, &roles],
+    )
+    .await?)
 }
 
 pub async fn membership(
@@ -121,13 +125,13 @@ pub async fn membership(
     chat_id: ChatId,
     user: UserId,
 ) -> Result<Option<Membership>, ApiError> {
-    let row = db
-        .query_opt(
-            "SELECT c.kind, m.role, m.last_read_seq FROM chat_members m \
+    let row = super::query_opt(
+        db,
+        "SELECT c.kind, m.role, m.last_read_seq FROM chat_members m \
              JOIN chats c ON c.id = m.chat_id WHERE m.chat_id = $1 AND m.user_id = $2",
-            &[&chat_id.0, &user.0],
-        )
-        .await?;
+        &[&chat_id.0, &user.0],
+    )
+    .await?;
     let Some(row) = row else { return Ok(None) };
     Ok(Some(Membership {
         kind: ChatKind::from_db(row.try_get("kind")?),
@@ -137,13 +141,13 @@ pub async fn membership(
 }
 
 pub async fn member_count(db: &impl GenericClient, chat_id: ChatId) -> Result<i64, ApiError> {
-    Ok(db
-        .query_one(
-            "SELECT count(*) FROM chat_members WHERE chat_id = $1",
-            &[&chat_id.0],
-        )
-        .await?
-        .try_get(0)?)
+    Ok(super::query_one(
+        db,
+        "SELECT count(*) FROM chat_members WHERE chat_id = $1",
+        &[&chat_id.0],
+    )
+    .await?
+    .try_get(0)?)
 }
 
 /// The chats `user` is a member of (or just `only`), most recently active first, each with
@@ -171,7 +175,7 @@ pub async fn for_member(
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let rows = db.query(&sql, &[&user.0, &only.map(|c| c.0)]).await?;
+    let rows = super::query(db, &sql, &[&user.0, &only.map(|c| c.0)]).await?;
     rows.iter().map(chat_from_row).collect()
 }
 
@@ -200,15 +204,15 @@ pub async fn members_of(
     chats: &[ChatId],
 ) -> Result<Vec<MemberRow>, ApiError> {
     let ids: Vec<uuid::Uuid> = chats.iter().map(|c| c.0).collect();
-    let rows = db
-        .query(
-            "SELECT m.chat_id, m.user_id, u.display_name, u.last_seen_at, m.role, m.last_read_seq, \
+    let rows = super::query(
+        db,
+        "SELECT m.chat_id, m.user_id, u.display_name, u.last_seen_at, m.role, m.last_read_seq, \
                     EXISTS (SELECT 1 FROM connections c WHERE c.user_id = m.user_id) AS online \
              FROM chat_members m JOIN users u ON u.id = m.user_id \
              WHERE m.chat_id = ANY($1) ORDER BY m.chat_id, m.joined_at, m.user_id",
-            &[&ids],
-        )
-        .await?;
+        &[&ids],
+    )
+    .await?;
     rows.iter()
         .map(|r| {
             Ok(MemberRow {
@@ -229,18 +233,19 @@ pub async fn remove_member(
     chat_id: ChatId,
     user: UserId,
 ) -> Result<bool, ApiError> {
-    Ok(db
-        .execute(
-            "DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2",
-            &[&chat_id.0, &user.0],
-        )
-        .await?
+    Ok(super::execute(
+        db,
+        "DELETE FROM chat_members WHERE chat_id = $1 AND user_id = $2",
+        &[&chat_id.0, &user.0],
+    )
+    .await?
         == 1)
 }
 
 /// Makes the longest-standing member the owner when the chat has none (its owner left).
 pub async fn ensure_owner(db: &impl GenericClient, chat_id: ChatId) -> Result<(), ApiError> {
-    db.execute(
+    super::execute(
+        db,
         "UPDATE chat_members SET role = 'owner' \
          WHERE chat_id = $1 AND user_id = ( \
              SELECT user_id FROM chat_members WHERE chat_id = $1 \
@@ -256,14 +261,14 @@ pub async fn ensure_owner(db: &impl GenericClient, chat_id: ChatId) -> Result<()
 /// concurrent sends to one chat, so seqs come out consecutive, without gaps or repeats (a
 /// rolled-back send gives its seq back).
 pub async fn next_seq(db: &impl GenericClient, chat_id: ChatId) -> Result<i64, ApiError> {
-    Ok(db
-        .query_one(
-            "UPDATE chats SET last_seq = last_seq + 1, last_activity_at = now() \
+    Ok(super::query_one(
+        db,
+        "UPDATE chats SET last_seq = last_seq + 1, last_activity_at = now() \
              WHERE id = $1 RETURNING last_seq",
-            &[&chat_id.0],
-        )
-        .await?
-        .try_get(0)?)
+        &[&chat_id.0],
+    )
+    .await?
+    .try_get(0)?)
 }
 
 /// What `mark_read` found and did.

@@ -103,12 +103,12 @@ pub fn from_prefixed(row: &Row, prefix: &str) -> Result<MessageRow, tokio_postgr
 
 /// Whether the message is deleted (or gone).
 pub async fn is_deleted(db: &impl GenericClient, id: MessageId) -> Result<bool, ApiError> {
-    let row = db
-        .query_opt(
-            "SELECT deleted_at IS NOT NULL FROM messages WHERE id = $1",
-            &[&id.0],
-        )
-        .await?;
+    let row = super::query_opt(
+        db,
+        "SELECT deleted_at IS NOT NULL FROM messages WHERE id = $1",
+        &[&id.0],
+    )
+    .await?;
     Ok(row
         .map(|r| r.try_get::<_, bool>(0))
         .transpose()?
@@ -135,19 +135,19 @@ pub async fn insert(
         "INSERT INTO messages (id, chat_id, seq, sender_id, client_message_id, body) \
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING {COLUMNS}"
     );
-    let result = db
-        .query_one(
-            &sql,
-            &[
-                &MessageId::new().0,
-                &chat_id.0,
-                &seq,
-                &sender_id.0,
-                &client_message_id,
-                &body,
-            ],
-        )
-        .await;
+    let result = super::query_one(
+        db,
+        &sql,
+        &[
+            &MessageId::new().0,
+            &chat_id.0,
+            &seq,
+            &sender_id.0,
+            &client_message_id,
+            &body,
+        ],
+    )
+    .await;
     match result {
         Ok(row) => from_row(&row).map_err(|e| InsertError::Other(e.into())),
         Err(e) if violated_constraint(&e) == Some("messages_sender_client_id_key") => {
@@ -164,9 +164,7 @@ pub async fn find_by_client_id(
 ) -> Result<Option<MessageRow>, ApiError> {
     let sql =
         format!("SELECT {COLUMNS} FROM messages WHERE sender_id = $1 AND client_message_id = $2");
-    let row = db
-        .query_opt(&sql, &[&sender_id.0, &client_message_id])
-        .await?;
+    let row = super::query_opt(db, &sql, &[&sender_id.0, &client_message_id]).await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
@@ -179,7 +177,7 @@ pub async fn find(
 ) -> Result<Option<MessageRow>, ApiError> {
     let lock = if for_update { " FOR UPDATE" } else { "" };
     let sql = format!("SELECT {COLUMNS} FROM messages WHERE chat_id = $1 AND id = $2{lock}");
-    let row = db.query_opt(&sql, &[&chat_id.0, &id.0]).await?;
+    let row = super::query_opt(db, &sql, &[&chat_id.0, &id.0]).await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
@@ -193,7 +191,8 @@ pub struct PageQuery {
 
 /// One page of history, ascending by seq, and whether more lies beyond it in the direction
 /// of paging (older for `before_seq` or no cursor, newer for `after_seq`). Keyset queries on
-/// `(chat_id, seq)`; one extra row tells whether there is more.
+/// `(chat_id, seq)` (no `$n IS NULL OR ...`: the statements' generic plans use the index
+/// range); one extra row tells whether there is more.
 pub async fn page(
     db: &impl GenericClient,
     chat_id: ChatId,
@@ -204,17 +203,18 @@ pub async fn page(
         (Some(after), before) => {
             let sql = format!(
                 "SELECT {COLUMNS} FROM messages WHERE chat_id = $1 AND seq > $2 \
-                 AND ($3::bigint IS NULL OR seq < $3) ORDER BY seq ASC LIMIT $4"
+                 AND seq < $3 ORDER BY seq ASC LIMIT $4"
             );
-            db.query(&sql, &[&chat_id.0, &after, &before, &fetch])
-                .await?
+            let before = before.unwrap_or(i64::MAX);
+            super::query(db, &sql, &[&chat_id.0, &after, &before, &fetch]).await?
         }
         (None, before) => {
             let sql = format!(
                 "SELECT {COLUMNS} FROM messages WHERE chat_id = $1 \
-                 AND ($2::bigint IS NULL OR seq < $2) ORDER BY seq DESC LIMIT $3"
+                 AND seq < $2 ORDER BY seq DESC LIMIT $3"
             );
-            db.query(&sql, &[&chat_id.0, &before, &fetch]).await?
+            let before = before.unwrap_or(i64::MAX);
+            super::query(db, &sql, &[&chat_id.0, &before, &fetch]).await?
         }
     };
     let mut messages = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
@@ -234,7 +234,9 @@ pub async fn edit(
     let sql = format!(
         "UPDATE messages SET body = $2, edited_at = now() WHERE id = $1 RETURNING {COLUMNS}"
     );
-    Ok(from_row(&db.query_one(&sql, &[&id.0, &body]).await?)?)
+    Ok(from_row(
+        &super::query_one(db, &sql, &[&id.0, &body]).await?,
+    )?)
 }
 
 /// Soft delete: the row and its seq stay, the text goes.
@@ -243,5 +245,5 @@ pub async fn soft_delete(db: &impl GenericClient, id: MessageId) -> Result<Messa
         "UPDATE messages SET body = '', deleted_at = COALESCE(deleted_at, now()) \
          WHERE id = $1 RETURNING {COLUMNS}"
     );
-    Ok(from_row(&db.query_one(&sql, &[&id.0]).await?)?)
+    Ok(from_row(&super::query_one(db, &sql, &[&id.0]).await?)?)
 }

@@ -16,7 +16,7 @@ pub use deadpool_postgres::GenericClient;
 
 /// Whether the database answers a trivial query (the health check).
 pub async fn ping(db: &impl GenericClient) -> bool {
-    db.execute("SELECT 1", &[]).await.is_ok()
+    db.batch_execute("SELECT 1").await.is_ok()
 }
 
 /// The statement for `sql`, prepared once per connection and then reused (one round trip per
@@ -26,4 +26,42 @@ pub async fn prepared(
     sql: &str,
 ) -> Result<tokio_postgres::Statement, tokio_postgres::Error> {
     db.prepare_cached(sql).await
+}
+
+type Params<'a> = &'a [&'a (dyn tokio_postgres::types::ToSql + Sync)];
+
+// Every query runs as a statement prepared once per connection (`prepared`): one round trip
+// instead of two, and no planning once the connection's generic plan is made (the pool asks
+// for generic plans: `crate::db`).
+
+pub async fn query(
+    db: &impl GenericClient,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<Vec<tokio_postgres::Row>, tokio_postgres::Error> {
+    db.query(&prepared(db, sql).await?, params).await
+}
+
+pub async fn query_one(
+    db: &impl GenericClient,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<tokio_postgres::Row, tokio_postgres::Error> {
+    db.query_one(&prepared(db, sql).await?, params).await
+}
+
+pub async fn query_opt(
+    db: &impl GenericClient,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<Option<tokio_postgres::Row>, tokio_postgres::Error> {
+    db.query_opt(&prepared(db, sql).await?, params).await
+}
+
+pub async fn execute(
+    db: &impl GenericClient,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<u64, tokio_postgres::Error> {
+    db.execute(&prepared(db, sql).await?, params).await
 }

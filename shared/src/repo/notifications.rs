@@ -20,9 +20,9 @@ pub async fn mark_queued(
     seq: i64,
     pending_secs: f64,
 ) -> Result<Vec<UserId>, ApiError> {
-    let rows = db
-        .query(
-            "INSERT INTO email_notifications AS n (user_id, chat_id, queued_at) \
+    let rows = super::query(
+        db,
+        "INSERT INTO email_notifications AS n (user_id, chat_id, queued_at) \
              SELECT m.user_id, m.chat_id, now() FROM chat_members m \
              JOIN users u ON u.id = m.user_id \
              WHERE m.chat_id = $1 AND m.user_id <> $2 AND m.last_read_seq < $3 \
@@ -32,9 +32,9 @@ pub async fn mark_queued(
              WHERE n.queued_at IS NULL \
                 OR n.queued_at <= now() - make_interval(secs => $4) \
              RETURNING n.user_id",
-            &[&chat.0, &sender.0, &seq, &pending_secs],
-        )
-        .await?;
+        &[&chat.0, &sender.0, &seq, &pending_secs],
+    )
+    .await?;
     rows.iter().map(|r| Ok(UserId(r.try_get(0)?))).collect()
 }
 
@@ -46,7 +46,8 @@ pub async fn unmark_queued(
     users: &[UserId],
 ) -> Result<(), ApiError> {
     let ids: Vec<Uuid> = users.iter().map(|u| u.0).collect();
-    db.execute(
+    super::execute(
+        db,
         "UPDATE email_notifications SET queued_at = NULL \
          WHERE chat_id = $1 AND user_id = ANY($2)",
         &[&chat.0, &ids],
@@ -80,9 +81,9 @@ pub async fn recipient(
     user: UserId,
     chat: ChatId,
 ) -> Result<Option<Recipient>, ApiError> {
-    let row = db
-        .query_opt(
-            "SELECT u.email, u.display_name, u.email_notifications, \
+    let row = super::query_opt(
+        db,
+        "SELECT u.email, u.display_name, u.email_notifications, \
                     EXISTS (SELECT 1 FROM connections c WHERE c.user_id = u.id) AS online, \
                     m.last_read_seq, c.kind, c.title, c.last_seq, \
                     coalesce(n.notified_seq, 0) AS notified_seq, n.last_sent_at, \
@@ -92,9 +93,9 @@ pub async fn recipient(
              JOIN chats c ON c.id = m.chat_id \
              LEFT JOIN email_notifications n ON n.user_id = m.user_id AND n.chat_id = m.chat_id \
              WHERE m.user_id = $1 AND m.chat_id = $2",
-            &[&user.0, &chat.0],
-        )
-        .await?;
+        &[&user.0, &chat.0],
+    )
+    .await?;
     let Some(r) = row else { return Ok(None) };
     Ok(Some(Recipient {
         email: r.try_get("email")?,
@@ -122,16 +123,16 @@ pub async fn settle_stale_claim(
     chat: ChatId,
     lease_secs: f64,
 ) -> Result<bool, ApiError> {
-    let n = db
-        .execute(
-            "UPDATE email_notifications SET \
+    let n = super::execute(
+        db,
+        "UPDATE email_notifications SET \
                notified_seq = greatest(notified_seq, sending_upto), last_sent_at = sending_since, \
                sending_id = NULL, sending_since = NULL, sending_upto = NULL \
              WHERE user_id = $1 AND chat_id = $2 \
                AND sending_since < now() - make_interval(secs => $3)",
-            &[&user.0, &chat.0, &lease_secs],
-        )
-        .await?;
+        &[&user.0, &chat.0, &lease_secs],
+    )
+    .await?;
     Ok(n == 1)
 }
 
@@ -144,13 +145,13 @@ pub async fn defer(
     seen: Option<DateTime<Utc>>,
     until: DateTime<Utc>,
 ) -> Result<bool, ApiError> {
-    let n = db
-        .execute(
-            "UPDATE email_notifications SET deferred_until = $4 \
+    let n = super::execute(
+        db,
+        "UPDATE email_notifications SET deferred_until = $4 \
              WHERE user_id = $1 AND chat_id = $2 AND deferred_until IS NOT DISTINCT FROM $3",
-            &[&user.0, &chat.0, &seen, &until],
-        )
-        .await?;
+        &[&user.0, &chat.0, &seen, &until],
+    )
+    .await?;
     Ok(n == 1)
 }
 
@@ -161,7 +162,8 @@ pub async fn undefer(
     chat: ChatId,
     until: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    db.execute(
+    super::execute(
+        db,
         "UPDATE email_notifications SET deferred_until = NULL \
          WHERE user_id = $1 AND chat_id = $2 AND deferred_until = $3",
         &[&user.0, &chat.0, &until],
@@ -181,9 +183,9 @@ pub async fn claim(
     upto: i64,
     window_secs: f64,
 ) -> Result<Option<i64>, ApiError> {
-    let row = db
-        .query_opt(
-            "INSERT INTO email_notifications AS n \
+    let row = super::query_opt(
+        db,
+        "INSERT INTO email_notifications AS n \
                (user_id, chat_id, sending_id, sending_since, sending_upto) \
              VALUES ($1, $2, $3, now(), $4) \
              ON CONFLICT (user_id, chat_id) DO UPDATE SET \
@@ -193,9 +195,9 @@ pub async fn claim(
                AND (n.last_sent_at IS NULL \
                     OR n.last_sent_at <= now() - make_interval(secs => $5)) \
              RETURNING n.notified_seq",
-            &[&user.0, &chat.0, &claim_id, &upto, &window_secs],
-        )
-        .await?;
+        &[&user.0, &chat.0, &claim_id, &upto, &window_secs],
+    )
+    .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
@@ -224,7 +226,8 @@ pub async fn finish(
         Outcome::Rejected(code) => (true, Some(code)),
         Outcome::Nothing => (false, None),
     };
-    db.execute(
+    super::execute(
+        db,
         "UPDATE email_notifications SET \
            notified_seq = greatest(notified_seq, sending_upto), \
            last_sent_at = CASE WHEN $4 THEN now() ELSE last_sent_at END, \
@@ -245,7 +248,7 @@ pub async fn release(
     chat: ChatId,
     claim_id: Uuid,
 ) -> Result<(), ApiError> {
-    db.execute(
+    super::execute(db,
         "UPDATE email_notifications SET sending_id = NULL, sending_since = NULL, sending_upto = NULL \
          WHERE user_id = $1 AND chat_id = $2 AND sending_id = $3",
         &[&user.0, &chat.0, &claim_id],
@@ -284,43 +287,42 @@ pub async fn missed(
         WHERE m.chat_id = $1 AND m.seq > $2 AND m.seq <= $3 AND m.sender_id <> $4 \
           AND m.deleted_at IS NULL";
     let args: [&(dyn tokio_postgres::types::ToSql + Sync); 4] = [&chat.0, &after, &upto, &user.0];
-    let count: i64 = db
-        .query_one(&format!("SELECT count(*) {MISSED}"), &args)
+    let count: i64 = super::query_one(db, &format!("SELECT count(*) {MISSED}"), &args)
         .await?
         .try_get(0)?;
-    let senders = db
-        .query(
-            &format!(
-                "SELECT s.display_name {MISSED} GROUP BY s.id, s.display_name ORDER BY min(m.seq)"
-            ),
-            &args,
-        )
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<Vec<String>, _>>()?;
+    let senders = super::query(
+        db,
+        &format!(
+            "SELECT s.display_name {MISSED} GROUP BY s.id, s.display_name ORDER BY min(m.seq)"
+        ),
+        &args,
+    )
+    .await?
+    .iter()
+    .map(|r| r.try_get(0))
+    .collect::<Result<Vec<String>, _>>()?;
     let mut with_limit: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = args.to_vec();
     with_limit.push(&previews);
-    let previews = db
-        .query(
-            // A message of attachments only is previewed by its files' names.
-            &format!(
-                "SELECT s.display_name, CASE WHEN m.body <> '' THEN m.body ELSE coalesce(\
+    let previews = super::query(
+        db,
+        // A message of attachments only is previewed by its files' names.
+        &format!(
+            "SELECT s.display_name, CASE WHEN m.body <> '' THEN m.body ELSE coalesce(\
                    (SELECT 'Sent ' || string_agg(a.filename, ', ' ORDER BY a.position) \
                     FROM attachments a WHERE a.message_id = m.id), '') END \
                  {MISSED} ORDER BY m.seq LIMIT $5"
-            ),
-            &with_limit,
-        )
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Preview {
-                sender: r.try_get(0)?,
-                body: r.try_get(1)?,
-            })
+        ),
+        &with_limit,
+    )
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Preview {
+            sender: r.try_get(0)?,
+            body: r.try_get(1)?,
         })
-        .collect::<Result<Vec<_>, tokio_postgres::Error>>()?;
+    })
+    .collect::<Result<Vec<_>, tokio_postgres::Error>>()?;
     Ok(Missed {
         count,
         senders,

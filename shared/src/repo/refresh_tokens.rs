@@ -24,7 +24,8 @@ pub async fn insert(
     token_hash: &[u8],
     expires_at: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    db.execute(
+    super::execute(
+        db,
         "INSERT INTO refresh_tokens (id, family_id, user_id, token_hash, expires_at) \
          VALUES ($1, $2, $3, $4, $5)",
         &[
@@ -45,13 +46,13 @@ pub async fn find_for_update(
     db: &impl GenericClient,
     token_hash: &[u8],
 ) -> Result<Option<RefreshTokenRow>, ApiError> {
-    let row = db
-        .query_opt(
-            "SELECT id, family_id, user_id, expires_at, used_at, revoked_at \
+    let row = super::query_opt(
+        db,
+        "SELECT id, family_id, user_id, expires_at, used_at, revoked_at \
              FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE",
-            &[&token_hash],
-        )
-        .await?;
+        &[&token_hash],
+    )
+    .await?;
     let Some(row) = row else { return Ok(None) };
     Ok(Some(RefreshTokenRow {
         id: row.try_get("id")?,
@@ -64,7 +65,8 @@ pub async fn find_for_update(
 }
 
 pub async fn mark_used(db: &impl GenericClient, id: Uuid) -> Result<(), ApiError> {
-    db.execute(
+    super::execute(
+        db,
         "UPDATE refresh_tokens SET used_at = now() WHERE id = $1",
         &[&id],
     )
@@ -73,21 +75,21 @@ pub async fn mark_used(db: &impl GenericClient, id: Uuid) -> Result<(), ApiError
 }
 
 pub async fn revoke_family(db: &impl GenericClient, family_id: Uuid) -> Result<u64, ApiError> {
-    Ok(db
-        .execute(
-            "UPDATE refresh_tokens SET revoked_at = now() \
+    Ok(super::execute(
+        db,
+        "UPDATE refresh_tokens SET revoked_at = now() \
              WHERE family_id = $1 AND revoked_at IS NULL",
-            &[&family_id],
-        )
-        .await?)
+        &[&family_id],
+    )
+    .await?)
 }
 
 /// Removes tokens that expired more than a day ago (run by the sweeper).
 pub async fn delete_expired(db: &impl GenericClient) -> Result<u64, ApiError> {
-    Ok(db
-        .execute(
-            "DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day'",
-            &[],
-        )
-        .await?)
+    Ok(super::execute(
+        db,
+        "DELETE FROM refresh_tokens WHERE expires_at < now() - interval '1 day'",
+        &[],
+    )
+    .await?)
 }

@@ -65,17 +65,17 @@ pub async fn insert(
         "INSERT INTO users (id, email, password_hash, display_name) VALUES ($1, $2, $3, $4) \
          RETURNING {COLUMNS}"
     );
-    match db
-        .query_one(
-            &sql,
-            &[
-                &id.0,
-                &email.as_str(),
-                &password_hash,
-                &display_name.as_str(),
-            ],
-        )
-        .await
+    match super::query_one(
+        db,
+        &sql,
+        &[
+            &id.0,
+            &email.as_str(),
+            &password_hash,
+            &display_name.as_str(),
+        ],
+    )
+    .await
     {
         Ok(row) => Ok(from_row(&row)?),
         Err(e) if violated_constraint(&e) == Some("users_email_key") => Err(ApiError::new(
@@ -88,7 +88,7 @@ pub async fn insert(
 
 pub async fn find(db: &impl GenericClient, id: UserId) -> Result<Option<UserRow>, ApiError> {
     let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-    let row = db.query_opt(&sql, &[&id.0]).await?;
+    let row = super::query_opt(db, &sql, &[&id.0]).await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
@@ -98,7 +98,7 @@ pub async fn find_credentials(
     email: &str,
 ) -> Result<Option<(UserRow, String)>, ApiError> {
     let sql = format!("SELECT {COLUMNS}, password_hash FROM users WHERE email = $1");
-    let row = db.query_opt(&sql, &[&email]).await?;
+    let row = super::query_opt(db, &sql, &[&email]).await?;
     match row {
         None => Ok(None),
         Some(row) => Ok(Some((from_row(&row)?, row.try_get("password_hash")?))),
@@ -116,16 +116,16 @@ pub async fn update_profile(
          email_notifications = COALESCE($3, email_notifications) \
          WHERE id = $1 RETURNING {COLUMNS}"
     );
-    let row = db
-        .query_opt(
-            &sql,
-            &[
-                &id.0,
-                &display_name.map(DisplayName::as_str),
-                &email_notifications,
-            ],
-        )
-        .await?;
+    let row = super::query_opt(
+        db,
+        &sql,
+        &[
+            &id.0,
+            &display_name.map(DisplayName::as_str),
+            &email_notifications,
+        ],
+    )
+    .await?;
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
@@ -143,32 +143,36 @@ pub async fn search(
          WHERE id <> $1 AND (lower(display_name) LIKE $2 OR email = $3) \
          ORDER BY lower(display_name), id LIMIT $4"
     );
-    let rows = db
-        .query(&sql, &[&caller.0, &pattern, &query.to_lowercase(), &limit])
-        .await?;
+    let rows = super::query(
+        db,
+        &sql,
+        &[&caller.0, &pattern, &query.to_lowercase(), &limit],
+    )
+    .await?;
     Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }
 
 /// Ids among `ids` that name no user.
 pub async fn unknown_ids(db: &impl GenericClient, ids: &[UserId]) -> Result<Vec<UserId>, ApiError> {
     let raw: Vec<uuid::Uuid> = ids.iter().map(|u| u.0).collect();
-    let rows = db
-        .query(
-            "SELECT t.id FROM unnest($1::uuid[]) AS t(id) \
+    let rows = super::query(
+        db,
+        "SELECT t.id FROM unnest($1::uuid[]) AS t(id) \
              WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.id)",
-            &[&raw],
-        )
-        .await?;
+        &[&raw],
+    )
+    .await?;
     rows.iter().map(|r| Ok(UserId(r.try_get(0)?))).collect()
 }
 
 /// Locks a user's row until the transaction ends: connects and disconnects of one user are
 /// serialised, so "first connection" and "last connection" are decided exactly once.
 pub async fn lock(db: &impl GenericClient, id: UserId) -> Result<bool, ApiError> {
-    Ok(db
-        .query_opt("SELECT 1 FROM users WHERE id = $1 FOR UPDATE", &[&id.0])
-        .await?
-        .is_some())
+    Ok(
+        super::query_opt(db, "SELECT 1 FROM users WHERE id = $1 FOR UPDATE", &[&id.0])
+            .await?
+            .is_some(),
+    )
 }
 
 /// Records that the user was seen now; returns the time written.
@@ -176,12 +180,12 @@ pub async fn touch_last_seen(
     db: &impl GenericClient,
     id: UserId,
 ) -> Result<Option<DateTime<Utc>>, ApiError> {
-    let row = db
-        .query_opt(
-            "UPDATE users SET last_seen_at = now() WHERE id = $1 RETURNING last_seen_at",
-            &[&id.0],
-        )
-        .await?;
+    let row = super::query_opt(
+        db,
+        "UPDATE users SET last_seen_at = now() WHERE id = $1 RETURNING last_seen_at",
+        &[&id.0],
+    )
+    .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 

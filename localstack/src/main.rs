@@ -4,6 +4,9 @@
 
 use anyhow::Context as _;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mut config = shared::runtime::read_config().map_err(|e| anyhow::anyhow!("{e}"))?;

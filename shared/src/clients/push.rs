@@ -20,6 +20,22 @@ pub enum Delivery {
     Failed(String),
 }
 
+/// The management API client's configuration. No SDK retries: a push is best effort under a
+/// timeout of our own; retrying would hold the writer's request while the message is already
+/// stored, and a client heals a push it missed (the next seq shows the gap). No stalled-stream
+/// protection either: bodies are small and in memory. Both cost CPU on every call.
+fn builder(
+    sdk: &aws_config::SdkConfig,
+    endpoint: &str,
+) -> aws_sdk_apigatewaymanagement::config::Builder {
+    aws_sdk_apigatewaymanagement::config::Builder::from(sdk)
+        .endpoint_url(endpoint)
+        .retry_config(aws_sdk_apigatewaymanagement::config::retry::RetryConfig::disabled())
+        .stalled_stream_protection(
+            aws_sdk_apigatewaymanagement::config::StalledStreamProtectionConfig::disabled(),
+        )
+}
+
 #[derive(Clone)]
 pub struct Pusher {
     client: Option<Client>,
@@ -40,9 +56,7 @@ impl Pusher {
     pub fn from_shared(shared: &aws_config::SdkConfig, config: &Config) -> Self {
         let client = match &config.ws_management_endpoint {
             Some(endpoint) => {
-                let conf = aws_sdk_apigatewaymanagement::config::Builder::from(shared)
-                    .endpoint_url(endpoint)
-                    .build();
+                let conf = builder(shared, endpoint).build();
                 Some(Client::from_conf(conf))
             }
             None => None,
@@ -63,10 +77,7 @@ impl Pusher {
         sdk: &aws_config::SdkConfig,
         http: aws_sdk_apigatewaymanagement::config::SharedHttpClient,
     ) -> Self {
-        let conf = aws_sdk_apigatewaymanagement::config::Builder::from(sdk)
-            .endpoint_url(endpoint)
-            .http_client(http)
-            .build();
+        let conf = builder(sdk, endpoint).http_client(http).build();
         Self {
             client: Some(Client::from_conf(conf)),
             timeout: config.push_timeout,
@@ -77,7 +88,9 @@ impl Pusher {
     /// A pusher for a local endpoint with fixed credentials (the local gateway ignores them).
     pub fn local(endpoint: &str, config: &Config) -> Self {
         Self {
-            client: Some(Client::new(&super::local_sdk_config(endpoint))),
+            client: Some(Client::from_conf(
+                builder(&super::local_sdk_config(endpoint), endpoint).build(),
+            )),
             timeout: config.push_timeout,
             concurrency: config.push_concurrency.max(1),
         }

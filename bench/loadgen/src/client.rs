@@ -31,6 +31,8 @@ pub struct Totals {
     pub stop_sending: AtomicBool,
     /// Stop reading (the run is over).
     pub stop: AtomicBool,
+    /// Woken at every ACK and delivery, for whoever waits for the counters to meet.
+    pub progress: tokio::sync::Notify,
 }
 
 /// What one client saw.
@@ -154,6 +156,7 @@ pub async fn run(
                             report.ack.push(now.saturating_sub(sent_at));
                             totals.acked.fetch_add(1, Ordering::Relaxed);
                             totals.expected.fetch_add(connected_in_room - 1, Ordering::Relaxed);
+                            totals.progress.notify_one();
                         }
                     }
                     ("new_message", Some(m)) => {
@@ -169,6 +172,7 @@ pub async fn run(
                             report.delivery.push(now.saturating_sub(sent_at));
                         }
                         totals.delivered.fetch_add(1, Ordering::Relaxed);
+                        totals.progress.notify_one();
                     }
                     ("error", _) => report.errors += 1,
                     _ => {}

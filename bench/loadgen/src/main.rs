@@ -5,19 +5,11 @@
 //! Run on purpose (docs/PERFORMANCE.md has the commands), never by `make test`.
 
 mod args;
-mod client;
 mod procs;
-mod seed;
-mod stats;
 
-use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use futures::stream::{self, StreamExt as _};
-
-use crate::client::{Report, Totals};
-use crate::stats::Samples;
+use loadgen::{run, seed};
 
 fn main() -> anyhow::Result<()> {
     let args = args::Args::parse()?;
@@ -57,13 +49,8 @@ async fn run(args: args::Args) -> anyhow::Result<()> {
     let mem_before = procs::memory_mb(gateway);
 
     let t = Instant::now();
-    let seeded = seed::seed(
-        &args.database_url,
-        &args.jwt_secret,
-        args.users,
-        args.room_size,
-    )
-    .await?;
+    let keys = seed::keys(&args.database_url, &args.jwt_secret)?;
+    let seeded = seed::seed(&args.database_url, &keys, args.users, args.room_size).await?;
     eprintln!(
         "seeded {} users in {} rooms ({:.1}s, run {})",
         seeded.users.len(),
@@ -86,129 +73,46 @@ async fn drive(
     mem_before: (f64, f64),
 ) -> anyhow::Result<()> {
     let gateway = stack.gateway[0];
-    // Connect everyone, `connect_parallelism` at a time.
-    let http = reqwest::Client::builder()
-        .pool_max_idle_per_host(args.connect_parallelism)
-        .build()?;
-    let members: Vec<(usize, uuid::Uuid, bool)> = seeded
-        .rooms
-        .iter()
-        .flat_map(|(chat, members)| {
-            members
-                .iter()
-                .enumerate()
-                .map(move |(k, &u)| (u, chat.0, k < args.senders_per_room))
-        })
-        .collect();
-    let started = Instant::now();
-    let mut connect_times = Samples::default();
-    let mut sockets = Vec::new();
-    let mut failed = 0usize;
-    let mut attempts = stream::iter(members.iter().cloned())
-        .map(|(u, chat, sends)| {
-            let http = http.clone();
-            let token = seeded.users[u].token.clone();
-            async move {
-                let t = Instant::now();
-                let socket = client::connect(&http, &args.base, &token).await;
-                (socket, t.elapsed(), chat, sends)
-            }
-        })
-        .buffer_unordered(args.connect_parallelism);
-    while let Some((socket, took, chat, sends)) = attempts.next().await {
-        match socket {
-            Ok(s) => {
-                connect_times.push(took.as_micros() as u64);
-                sockets.push((s, chat, sends));
-            }
-            Err(e) => {
-                if failed < 5 {
-                    eprintln!("connect failed: {e:#}");
-                }
-                failed += 1;
-            }
-        }
-    }
-    let connect_secs = started.elapsed().as_secs_f64();
+    let connected = run::connect_all(
+        &args.base,
+        seeded,
+        args.senders_per_room,
+        args.connect_parallelism,
+    )
+    .await?;
+    let failed = connected.failed;
+    let mut connect_times = connected.times;
+    let connect_secs = connected.secs;
     let (c50, c99, cmax) = connect_times.summary();
     eprintln!(
         "connected {} (failed {failed}) in {connect_secs:.1}s: {:.0}/s, p50 {c50:.1} ms, p99 {c99:.1} ms, max {cmax:.1} ms",
-        sockets.len(),
-        sockets.len() as f64 / connect_secs
+        connected.members.len(),
+        connected.attempted as f64 / connect_secs
     );
     // Let the presence announcements of the connect phase settle.
     seed::analyze_connections(&args.database_url).await?;
     tokio::time::sleep(Duration::from_secs(3)).await;
     let mem_connected = procs::memory_mb(gateway);
 
-    // A message is due to the other members of its room who are connected.
-    let mut connected_in: std::collections::HashMap<uuid::Uuid, u64> = Default::default();
-    for (_, chat, _) in &sockets {
-        *connected_in.entry(*chat).or_default() += 1;
-    }
-    let totals = Arc::new(Totals::default());
-    let interval = (args.rate > 0.0).then(|| Duration::from_secs_f64(1.0 / args.rate));
     let cpu_start = procs::cpu_seconds(stack);
-    let send_start = Instant::now();
-    let tasks: Vec<_> = sockets
-        .into_iter()
-        .map(|(socket, chat, sends)| {
-            let totals = totals.clone();
-            let connected = connected_in.get(&chat).copied().unwrap_or(1);
-            tokio::spawn(client::run(
-                socket,
-                chat,
-                connected,
-                if sends { interval } else { None },
-                totals,
-            ))
-        })
-        .collect();
+    let running = run::start(connected.members, args.rate);
 
     // Send for the duration, sampling the gateway's memory.
     let mut memory = Vec::new();
     let mut sample = tokio::time::interval(args.sample_every);
-    while send_start.elapsed() < args.duration {
+    while running.elapsed() < args.duration {
         sample.tick().await;
-        memory.push((send_start.elapsed().as_secs(), procs::memory_mb(gateway).0));
+        memory.push((running.elapsed().as_secs(), procs::memory_mb(gateway).0));
     }
-    totals.stop_sending.store(true, Ordering::Relaxed);
-    let send_secs = send_start.elapsed().as_secs_f64();
+    let send_secs = running.stop_sending();
     let cpu_end = procs::cpu_seconds(stack);
-    // Wait for what is still on its way (an ACK, or deliveries) up to the grace period.
-    let grace = Instant::now();
-    while grace.elapsed() < args.grace {
-        let (sent, acked) = (
-            totals.sent.load(Ordering::Relaxed),
-            totals.acked.load(Ordering::Relaxed),
-        );
-        let (due, got) = (
-            totals.expected.load(Ordering::Relaxed),
-            totals.delivered.load(Ordering::Relaxed),
-        );
-        if sent == acked && due == got {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    totals.stop.store(true, Ordering::Relaxed);
-    let mut all = Report::default();
-    for t in tasks {
-        let r = t.await?;
-        all.ack.extend(r.ack);
-        all.delivery.extend(r.delivery);
-        all.duplicates += r.duplicates;
-        all.out_of_order += r.out_of_order;
-        all.errors += r.errors;
-        all.unacked += r.unacked;
-    }
+    let outcome = running.finish(send_secs, args.grace).await?;
+    let mut all = outcome.report;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let mem_after = procs::memory_mb(gateway);
 
-    let sent = totals.sent.load(Ordering::Relaxed);
-    let acked = totals.acked.load(Ordering::Relaxed);
-    let expected = totals.expected.load(Ordering::Relaxed);
-    let delivered = totals.delivered.load(Ordering::Relaxed);
+    let (sent, acked, expected, delivered) =
+        (outcome.sent, outcome.acked, outcome.due, outcome.delivered);
     let (a50, a99, amax) = all.ack.summary();
     let (d50, d99, dmax) = all.delivery.summary();
     let cpu: Vec<(&str, f64)> = cpu_end
@@ -223,8 +127,8 @@ async fn drive(
     );
     println!(
         "connects: {} ok, {failed} failed, {:.0}/s, p50 {c50:.1} ms p99 {c99:.1} ms max {cmax:.1} ms",
-        members.len() - failed,
-        members.len() as f64 / connect_secs
+        connected.attempted - failed,
+        connected.attempted as f64 / connect_secs
     );
     println!(
         "messages: {sent} sent, {acked} acked, {} never acked; ACK p50 {a50:.2} ms p99 {a99:.2} ms max {amax:.1} ms",
@@ -267,7 +171,7 @@ async fn drive(
     if args.json {
         let json = serde_json::json!({
             "users": args.users, "room_size": args.room_size, "rate": args.rate, "seconds": send_secs,
-            "connects_ok": members.len() - failed, "connects_failed": failed, "connects_per_s": members.len() as f64 / connect_secs,
+            "connects_ok": connected.attempted - failed, "connects_failed": failed, "connects_per_s": connected.attempted as f64 / connect_secs,
             "sent": sent, "acked": acked, "ack_p50_ms": a50, "ack_p99_ms": a99,
             "due": expected, "delivered": delivered, "duplicates": all.duplicates, "out_of_order": all.out_of_order,
             "delivery_p50_ms": d50, "delivery_p99_ms": d99, "delivery_max_ms": dmax,

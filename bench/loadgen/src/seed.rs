@@ -27,7 +27,7 @@ async fn connect(url: &str) -> anyhow::Result<tokio_postgres::Client> {
 /// the remainder).
 pub async fn seed(
     database_url: &str,
-    jwt_secret: &str,
+    keys: &shared::auth::jwt::TokenKeys,
     users: usize,
     room_size: usize,
 ) -> anyhow::Result<Seeded> {
@@ -83,13 +83,6 @@ pub async fn seed(
     // autovacuum would give them soon, so the planner sees tables of their real size.
     db.batch_execute("ANALYZE users, chats, chat_members, messages")
         .await?;
-    let env = std::collections::HashMap::from([
-        ("DATABASE_URL", database_url.to_owned()),
-        ("JWT_SECRET", jwt_secret.to_owned()),
-        ("ACCESS_TOKEN_TTL_SECS", "7200".to_owned()),
-    ]);
-    let config = shared::config::Config::from_source(&env)?;
-    let keys = shared::auth::jwt::TokenKeys::new(&config);
     let users = ids
         .into_iter()
         .map(|id| {
@@ -99,6 +92,18 @@ pub async fn seed(
         })
         .collect::<Result<Vec<_>, shared::ApiError>>()?;
     Ok(Seeded { run, users, rooms })
+}
+
+/// Token keys for the stack whose JWT secret is `jwt_secret`, issuing tokens that outlive a
+/// long run.
+pub fn keys(database_url: &str, jwt_secret: &str) -> anyhow::Result<shared::auth::jwt::TokenKeys> {
+    let env = std::collections::HashMap::from([
+        ("DATABASE_URL", database_url.to_owned()),
+        ("JWT_SECRET", jwt_secret.to_owned()),
+        ("ACCESS_TOKEN_TTL_SECS", "7200".to_owned()),
+    ]);
+    let config = shared::config::Config::from_source(&env)?;
+    Ok(shared::auth::jwt::TokenKeys::new(&config))
 }
 
 /// Refreshes the statistics of the connections table (thousands of rows since the connects).

@@ -43,18 +43,22 @@ async fn main() -> anyhow::Result<()> {
         functions: functions.clone(),
         ..Default::default()
     };
-    // SIGTERM (how scripts stop it) ends it at once, as before, but stops the function
-    // processes first; Ctrl-C shuts down gracefully.
+    // SIGTERM (how scripts stop it) and Ctrl-C both shut down gracefully: sockets get a close
+    // frame (1001) and run `$disconnect`, then the function processes stop. A shutdown that
+    // hangs ends the process after a few seconds anyway.
     let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
         .context("listening for SIGTERM")?;
-    let on_term = functions.clone();
-    tokio::spawn(async move {
-        term.recv().await;
-        on_term.shutdown();
-        std::process::exit(143);
-    });
-    local_gateway::server::serve(listener, ctx, options, async {
-        let _ = tokio::signal::ctrl_c().await;
+    let on_hang = functions.clone();
+    local_gateway::server::serve(listener, ctx, options, async move {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+        tokio::spawn(async move {
+            tokio::time::sleep(std::time::Duration::from_secs(6)).await;
+            on_hang.shutdown();
+            std::process::exit(143);
+        });
     })
     .await?;
     functions.shutdown();

@@ -86,7 +86,10 @@ pub fn router(ctx: Ctx, options: &Options) -> Router {
     }
 }
 
-/// Serves until `shutdown` resolves.
+/// How long a stopping gateway waits for its sockets to answer their close frames.
+const GOING_AWAY_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Serves until `shutdown` resolves, then closes the open sockets (1001, going away).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     mut ctx: Ctx,
@@ -132,6 +135,12 @@ pub async fn serve(
         crate::sqs_poller::spawn_all(&ctx, &options.functions)
     } else {
         Vec::new()
+    };
+    // Open sockets get a close frame (1001) and run their `$disconnect` before the server stops.
+    let registry = options.registry.clone();
+    let shutdown = async move {
+        shutdown.await;
+        registry.go_away(GOING_AWAY_WAIT).await;
     };
     let result = axum::serve(
         listener,

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use aws_lambda_events::apigw::ApiGatewayWebsocketProxyRequest;
 use aws_lambda_events::encodings::Body as EventBody;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -22,7 +22,8 @@ use serde_json::{Map, Value, json};
 use shared::Ctx;
 use shared::adapter::ws::WsRoute;
 use shared::routes;
-use tokio::sync::mpsc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use tokio::sync::{Notify, mpsc};
 
 /// API Gateway's limits, with its defaults.
 #[derive(Debug, Clone, Copy)]
@@ -50,7 +51,11 @@ impl Default for Limits {
 
 pub(crate) enum Outbound {
     Text(String),
+    /// DeleteConnection: a close frame without a status, as API Gateway sends.
     Close,
+    /// The gateway is stopping: close frame 1001 (going away), so clients reconnect at once
+    /// instead of seeing an abnormal closure (1006).
+    GoingAway,
 }
 
 struct Conn {
@@ -65,6 +70,10 @@ struct Conn {
 #[derive(Default)]
 pub struct Registry {
     conns: Mutex<HashMap<String, Conn>>,
+    /// Sockets whose task has not yet finished (their `$disconnect` included).
+    running: AtomicUsize,
+    /// Woken when a socket's task finishes.
+    finished: Notify,
 }
 
 impl Registry {
@@ -99,6 +108,33 @@ impl Registry {
                 })
             })
         })
+    }
+
+    /// Sends every open socket a 1001 close frame and waits, at most `within`, until each has
+    /// ended and run its `$disconnect` (its connection row is gone), as API Gateway does for a
+    /// deployment going away. The gateway's shutdown.
+    pub async fn go_away(&self, within: Duration) {
+        let senders: Vec<_> = self.with(|c| c.values().map(|conn| conn.tx.clone()).collect());
+        for tx in senders {
+            let _ = tx.try_send(Outbound::GoingAway);
+        }
+        let all_ended = async {
+            loop {
+                let finished = self.finished.notified();
+                tokio::pin!(finished);
+                finished.as_mut().enable();
+                if self.running.load(Ordering::Acquire) == 0 {
+                    return;
+                }
+                finished.await;
+            }
+        };
+        if tokio::time::timeout(within, all_ended).await.is_err() {
+            tracing::warn!(
+                sockets = self.running.load(Ordering::Acquire),
+                "sockets still open at shutdown"
+            );
+        }
     }
 
     fn touch(&self, id: &str) {
@@ -285,16 +321,27 @@ pub async fn upgrade(
             failed_state.registry.with(|c| c.remove(&failed_id));
         })
         .on_upgrade(move |socket| {
-            run_socket(
-                state,
-                connection_id,
-                connected_at.timestamp_millis(),
-                source_ip,
-                user_agent,
-                socket,
-                rx,
+            tracked(
+                state.registry.clone(),
+                run_socket(
+                    state,
+                    connection_id,
+                    connected_at.timestamp_millis(),
+                    source_ip,
+                    user_agent,
+                    socket,
+                    rx,
+                ),
             )
         })
+}
+
+/// Counts `socket` among the running sockets until it has ended (`Registry::go_away` waits).
+async fn tracked(registry: Arc<Registry>, socket: impl std::future::Future<Output = ()>) {
+    registry.running.fetch_add(1, Ordering::AcqRel);
+    socket.await;
+    registry.running.fetch_sub(1, Ordering::AcqRel);
+    registry.finished.notify_waiters();
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -318,6 +365,14 @@ async fn run_socket(
                 }
                 Outbound::Close => {
                     let _ = sink.send(Message::Close(None)).await;
+                    break;
+                }
+                Outbound::GoingAway => {
+                    let frame = CloseFrame {
+                        code: close_code::AWAY,
+                        reason: "going away".into(),
+                    };
+                    let _ = sink.send(Message::Close(Some(frame))).await;
                     break;
                 }
             }

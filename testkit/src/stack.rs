@@ -20,7 +20,8 @@ pub struct TestStack {
     /// `http://127.0.0.1:PORT`
     pub base: String,
     pub registry: Arc<local_gateway::ws_api::Registry>,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl std::ops::Deref for TestStack {
@@ -88,7 +89,7 @@ impl TestStack {
         let registry = options.registry.clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let ctx = app.ctx.clone();
-        tokio::spawn(async move {
+        let server = tokio::spawn(async move {
             local_gateway::server::serve(listener, ctx, options, async {
                 let _ = rx.await;
             })
@@ -99,7 +100,19 @@ impl TestStack {
             app,
             base,
             registry,
-            _stop: tx,
+            stop: Some(tx),
+            server: Some(server),
+        }
+    }
+
+    /// Stops the gateway as Ctrl-C or SIGTERM does and waits until it has stopped (its
+    /// sockets closed and their `$disconnect`s run).
+    pub async fn stop_gateway(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("gateway task");
         }
     }
 

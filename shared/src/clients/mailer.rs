@@ -3,7 +3,9 @@
 
 use aws_sdk_sesv2::error::{ProvideErrorMetadata as _, SdkError};
 use aws_sdk_sesv2::operation::send_email::SendEmailError;
-use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message, MessageHeader};
+use aws_sdk_sesv2::types::{
+    Body, Content, Destination, EmailContent, Message, MessageHeader, MessageTag,
+};
 
 /// A mail ready to go: plain text and HTML, and headers of its own (e.g. List-Unsubscribe).
 #[derive(Debug, Clone)]
@@ -13,6 +15,10 @@ pub struct OutgoingMail {
     pub text: String,
     pub html: String,
     pub headers: Vec<(String, String)>,
+    /// Idempotency key: the same for every attempt at one notification, sent as the SES
+    /// message tag `notification_id` (it shows in SES's sending events and logs, so the copies
+    /// of a re-sent mail can be told apart from two mails).
+    pub key: Option<String>,
 }
 
 /// Why SES did not take a mail.
@@ -60,9 +66,17 @@ impl Mailer {
                     .map_err(|e| MailError::Transient(e.into()))?,
             );
         }
-        self.ses
-            .send_email()
-            .from_email_address(&self.from)
+        let mut send = self.ses.send_email();
+        if let Some(key) = &mail.key {
+            send = send.email_tags(
+                MessageTag::builder()
+                    .name("notification_id")
+                    .value(key)
+                    .build()
+                    .map_err(|e| MailError::Transient(e.into()))?,
+            );
+        }
+        send.from_email_address(&self.from)
             .destination(Destination::builder().to_addresses(&mail.to).build())
             .content(EmailContent::builder().simple(message.build()).build())
             .send()

@@ -114,26 +114,29 @@ pub async fn recipient(
     }))
 }
 
-/// Settles a claim older than `lease_secs` (its worker died between claiming and recording
-/// the outcome) as sent: the mail may have gone out, and sending nothing twice wins.
-/// Returns true when there was one.
-pub async fn settle_stale_claim(
+/// Gives up a claim older than `lease_secs` (its worker died between claiming and recording
+/// the outcome) and returns its id, the notification's idempotency key, for the retry to send
+/// under. Of concurrent callers one gets it. `None` when there was no stale claim.
+pub async fn release_stale_claim(
     db: &impl GenericClient,
     user: UserId,
     chat: ChatId,
     lease_secs: f64,
-) -> Result<bool, ApiError> {
-    let n = super::execute(
+) -> Result<Option<Uuid>, ApiError> {
+    let row = super::query_opt(
         db,
-        "UPDATE email_notifications SET \
-               notified_seq = greatest(notified_seq, sending_upto), last_sent_at = sending_since, \
+        "UPDATE email_notifications AS n SET \
                sending_id = NULL, sending_since = NULL, sending_upto = NULL \
-             WHERE user_id = $1 AND chat_id = $2 \
-               AND sending_since < now() - make_interval(secs => $3)",
+             FROM (SELECT user_id, chat_id, sending_id FROM email_notifications \
+                   WHERE user_id = $1 AND chat_id = $2 \
+                     AND sending_since < now() - make_interval(secs => $3) \
+                   FOR UPDATE) AS stale \
+             WHERE n.user_id = stale.user_id AND n.chat_id = stale.chat_id \
+             RETURNING stale.sending_id",
         &[&user.0, &chat.0, &lease_secs],
     )
     .await?;
-    Ok(n == 1)
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
 }
 
 /// Records that a job for the end of the window is on its way, unless another job already

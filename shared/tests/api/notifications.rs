@@ -227,6 +227,53 @@ async fn the_same_job_delivered_twice_sends_one_email() {
 }
 
 #[tokio::test]
+async fn a_claim_whose_worker_died_is_mailed_after_its_lease_not_dropped() {
+    let app = app().await;
+    let (alice, bob) = (app.user("Alice").await, app.user("Bob").await);
+    let chat = direct_chat(&app, &alice, &bob).await;
+    app.send_message(&alice.access_token, &chat, "hello").await;
+    let job = take_jobs(&app).await.remove(0);
+
+    // A worker claimed the notification and died before SES took the mail.
+    let key = uuid::Uuid::new_v4();
+    app.db()
+        .await
+        .execute(
+            "UPDATE email_notifications SET sending_id = $3, sending_since = now(), sending_upto = 1 \
+             WHERE user_id = $1::text::uuid AND chat_id = $2::text::uuid",
+            &[&bob.id, &chat, &key],
+        )
+        .await
+        .unwrap();
+    let handler = EMAIL_WORKER.handler;
+    assert!(
+        handler(app.ctx.clone(), job.clone()).await.is_err(),
+        "within the lease the claim holds: the record comes back later"
+    );
+    assert!(mail_to(&app, &bob).await.is_empty());
+
+    // Its lease runs out: the redelivered job sends the mail (before, it was settled as sent
+    // and never went out) and records it.
+    app.db()
+        .await
+        .execute(
+            "UPDATE email_notifications SET sending_since = now() - interval '10 minutes'",
+            &[],
+        )
+        .await
+        .unwrap();
+    handler(app.ctx.clone(), job.clone()).await.unwrap();
+    let mails = mail_to(&app, &bob).await;
+    assert_eq!(mails.len(), 1);
+    let row = state(&app, &bob, &chat).await;
+    assert_eq!(row.get::<_, i64>("notified_seq"), 1);
+    assert!(!row.get::<_, bool>("sending"));
+    // The job delivered once more finds it mailed.
+    handler(app.ctx.clone(), job).await.unwrap();
+    assert_eq!(mail_to(&app, &bob).await.len(), 1);
+}
+
+#[tokio::test]
 async fn the_html_part_escapes_what_users_wrote() {
     let app = app().await;
     let (alice, bob) = (app.user("Alice").await, app.user("Bob").await);

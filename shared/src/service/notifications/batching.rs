@@ -19,8 +19,9 @@ use crate::repo::notifications::{self as repo, Outcome, Recipient};
 
 /// How many messages a mail quotes.
 pub const PREVIEWS: i64 = 3;
-/// A claim older than this lost its worker (Lambda's timeout is far shorter) and is settled
-/// as sent.
+/// A claim older than this lost its worker (the worker's Lambda timeout is 30 s) and is sent
+/// again under the same key (docs/EMAIL.md). Shorter than the e-mail queue's visibility
+/// timeout times its receive count (180 s x 5), so the crashed job's own redelivery gets to it.
 pub const CLAIM_LEASE: Duration = Duration::from_secs(300);
 
 /// What a job came to.
@@ -41,8 +42,10 @@ pub enum Delivery {
 pub async fn deliver(ctx: &Ctx, job: &Job) -> anyhow::Result<Delivery> {
     let (user, chat) = (job.user_id, job.chat_id);
     let db = ctx.db.get().await?;
-    if repo::settle_stale_claim(&db, user, chat, CLAIM_LEASE.as_secs_f64()).await? {
-        tracing::warn!(user_id = %user.0, chat_id = %chat.0, "a notification claim outlived its lease; settled as sent");
+    // At least once: a claim whose worker died is sent again, under its own key.
+    let retry_of = repo::release_stale_claim(&db, user, chat, CLAIM_LEASE.as_secs_f64()).await?;
+    if let Some(key) = retry_of {
+        tracing::warn!(user_id = %user.0, chat_id = %chat.0, notification_id = %key, "a notification claim outlived its lease; sending it again");
     }
     let Some(r) = repo::recipient(&db, user, chat).await? else {
         return Ok(Delivery::Skipped("not_a_member"));
@@ -64,7 +67,8 @@ pub async fn deliver(ctx: &Ctx, job: &Job) -> anyhow::Result<Delivery> {
         return defer(ctx, &db, job, &r, ends).await;
     }
     let mailer = ctx.mailer.as_ref().context("EMAIL_FROM is not set")?;
-    let claim_id = Uuid::new_v4();
+    // The claim's id is the notification's idempotency key: SES carries it as a message tag.
+    let claim_id = retry_of.unwrap_or_else(Uuid::new_v4);
     let window_secs = ctx.config.email_window.as_secs_f64();
     let Some(notified) = repo::claim(&db, user, chat, claim_id, r.last_seq, window_secs).await?
     else {
@@ -78,12 +82,14 @@ pub async fn deliver(ctx: &Ctx, job: &Job) -> anyhow::Result<Delivery> {
             return Ok(Delivery::Skipped("nothing_new"));
         }
         let token = unsubscribe::issue(&ctx.config, user)?;
-        let mail = render::compose(&ctx.config, &r, chat, &missed, &token)?;
+        let mut mail = render::compose(&ctx.config, &r, chat, &missed, &token)?;
+        mail.key = Some(claim_id.to_string());
         match mailer.send(&mail).await {
             Ok(()) => {
                 if let Err(err) = repo::finish(&db, user, chat, claim_id, Outcome::Sent).await {
-                    // The mail is out: retrying would send it again. The claim stays and
-                    // is settled as sent once its lease runs out.
+                    // The mail is out: retrying now would send it again. The claim stays;
+                    // once its lease runs out the notification is sent again under this key
+                    // (at least once: a duplicate here, never a loss).
                     tracing::error!(user_id = %user.0, chat_id = %chat.0, error = %err.detail(), "sent, but not recorded");
                 }
                 Ok(Delivery::Sent)

@@ -111,6 +111,7 @@ pub fn compose(
                 "List-Unsubscribe=One-Click".to_owned(),
             ),
         ],
+        key: None,
     })
 }
 

@@ -18,22 +18,37 @@ use crate::functions::Functions;
 /// idle calls; 20 s is SQS's most).
 const LONG_POLL: Duration = Duration::from_secs(20);
 
-/// Starts one poller per worker whose queue is configured.
+/// Starts one poller per worker whose queue is configured. `LOCAL_SQS_DELIVERIES=N` (the
+/// fault suite's, docs/RELIABILITY.md) hands every batch to N concurrent invocations, as SQS's
+/// at-least-once delivery may.
 pub fn spawn_all(ctx: &Ctx, functions: &Functions) -> Vec<tokio::task::JoinHandle<()>> {
+    let deliveries = std::env::var("LOCAL_SQS_DELIVERIES")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1)
+        .max(1);
+    if deliveries > 1 {
+        tracing::warn!(deliveries, "every SQS record is delivered more than once");
+    }
     shared::routes::SQS_WORKERS
         .iter()
         .filter_map(|worker| {
             let queue = (worker.queue)(ctx)?;
             tracing::info!(function = worker.function, queue = %queue.url(), "polling queue");
-            Some(tokio::spawn(poll(ctx.clone(), functions.clone(), *worker)))
+            Some(tokio::spawn(poll(
+                ctx.clone(),
+                functions.clone(),
+                *worker,
+                deliveries,
+            )))
         })
         .collect()
 }
 
-async fn poll(ctx: Ctx, functions: Functions, worker: SqsWorker) {
+async fn poll(ctx: Ctx, functions: Functions, worker: SqsWorker, deliveries: usize) {
     let mut backoff = Duration::from_millis(200);
     loop {
-        match poll_once_with(&ctx, &functions, &worker, LONG_POLL).await {
+        match poll_once_delivering(&ctx, &functions, &worker, LONG_POLL, deliveries).await {
             Ok(_) => backoff = Duration::from_millis(200),
             Err(e) => {
                 tracing::warn!(function = worker.function, error = %format!("{e:#}"), "polling the queue failed");
@@ -58,6 +73,18 @@ pub async fn poll_once_with(
     worker: &SqsWorker,
     wait: Duration,
 ) -> anyhow::Result<usize> {
+    poll_once_delivering(ctx, functions, worker, wait, 1).await
+}
+
+/// As `poll_once_with`, handing the batch to `deliveries` concurrent invocations; a record is
+/// deleted when any of them succeeded with it.
+async fn poll_once_delivering(
+    ctx: &Ctx,
+    functions: &Functions,
+    worker: &SqsWorker,
+    wait: Duration,
+    deliveries: usize,
+) -> anyhow::Result<usize> {
     let Some(queue) = (worker.queue)(ctx) else {
         return Ok(0);
     };
@@ -81,12 +108,21 @@ pub async fn poll_once_with(
         }
     }
     let count = event.records.len();
-    let response = functions.sqs(ctx, worker, event).await;
-    let failed: HashSet<String> = response
-        .batch_item_failures
+    let responses = futures::future::join_all(
+        (0..deliveries).map(|_| functions.sqs(ctx, worker, event.clone())),
+    )
+    .await;
+    // Failed only when every delivery failed it.
+    let failed: HashSet<String> = responses
         .into_iter()
-        .map(|f| f.item_identifier)
-        .collect();
+        .map(|r| {
+            r.batch_item_failures
+                .into_iter()
+                .map(|f| f.item_identifier)
+                .collect::<HashSet<_>>()
+        })
+        .reduce(|a, b| a.intersection(&b).cloned().collect())
+        .unwrap_or_default();
     let done: Vec<String> = receipts
         .into_iter()
         .filter(|(id, _)| !failed.contains(id))

@@ -33,6 +33,16 @@ pub struct Args {
     pub keep: bool,
     /// Print the report as one JSON object too.
     pub json: bool,
+    /// The last members of each room who never connect: offline, so they are due an e-mail.
+    pub offline_per_room: usize,
+    /// A shell command run `fault_at` into the send phase (the fault suite's faults).
+    pub fault: Option<String>,
+    pub fault_at: Duration,
+    /// At the end, check what was acknowledged against the database and every client's history
+    /// against the room's stored one.
+    pub verify: bool,
+    /// With offline members: wait up to this long for each to be mailed, then count the mails.
+    pub mail_wait: Option<Duration>,
 }
 
 const HELP: &str = "\
@@ -54,6 +64,12 @@ loadgen: users in rooms sending through the real $connect and send_message, agai
   --sample-every SECS        gateway memory sample interval (10)
   --keep                     keep the seeded users and rooms
   --json                     also print the report as JSON
+  --offline-per-room K       the last K members of each room stay offline (0)
+  --fault CMD                run the shell command CMD during the send phase
+  --fault-at SECS            when to run it (10)
+  --verify                   check acknowledged messages against the database and each
+                             client's messages against its room's history at the end
+  --mail-wait SECS           wait this long for every offline member's e-mail, then count
 ";
 
 impl Args {
@@ -75,6 +91,11 @@ impl Args {
             sample_every: Duration::from_secs(10),
             keep: false,
             json: false,
+            offline_per_room: 0,
+            fault: None,
+            fault_at: Duration::from_secs(10),
+            verify: false,
+            mail_wait: None,
         };
         let mut secret_file = ".dev/jwt_secret".to_owned();
         let mut it = std::env::args().skip(1);
@@ -104,6 +125,11 @@ impl Args {
                 "--sample-every" => a.sample_every = Duration::from_secs_f64(value()?.parse()?),
                 "--keep" => a.keep = true,
                 "--json" => a.json = true,
+                "--offline-per-room" => a.offline_per_room = value()?.parse()?,
+                "--fault" => a.fault = Some(value()?),
+                "--fault-at" => a.fault_at = Duration::from_secs_f64(value()?.parse()?),
+                "--verify" => a.verify = true,
+                "--mail-wait" => a.mail_wait = Some(Duration::from_secs_f64(value()?.parse()?)),
                 other => anyhow::bail!("unknown option {other} (see --help)"),
             }
         }
@@ -117,7 +143,10 @@ impl Args {
         if a.room_size < 2 || a.users < a.room_size {
             anyhow::bail!("need at least 2 members per room and one room's worth of users");
         }
-        a.senders_per_room = a.senders_per_room.min(a.room_size);
+        if a.offline_per_room + 2 > a.room_size {
+            anyhow::bail!("at least 2 members of each room must be online");
+        }
+        a.senders_per_room = a.senders_per_room.min(a.room_size - a.offline_per_room);
         Ok(a)
     }
 }

@@ -44,6 +44,19 @@ pub struct Report {
     pub out_of_order: u64,
     pub errors: u64,
     pub unacked: u64,
+    /// Sends repeated for want of an ACK within `Peer::resend_after`.
+    pub resent: u64,
+    /// Times the socket broke and was reconnected.
+    pub reconnects: u64,
+    /// Messages that reached this client through history after a reconnect, not live.
+    pub healed: u64,
+    /// Client message ids of the acknowledged sends.
+    pub acked_ids: Vec<uuid::Uuid>,
+    /// With `Peer::verify`: messages of the room's stored history by others that this client
+    /// did not get (live or healed), plus any it got that the history lacks.
+    pub diverged: u64,
+    /// With `Peer::verify`: the final history could not be read.
+    pub unverified: u64,
 }
 
 fn now_us() -> u64 {
@@ -91,96 +104,284 @@ struct Event {
     message: Option<EventMessage>,
 }
 
-#[derive(Deserialize)]
-struct EventMessage {
-    id: uuid::Uuid,
-    seq: i64,
-    body: String,
+#[derive(Deserialize, Clone)]
+pub struct EventMessage {
+    pub id: uuid::Uuid,
+    pub seq: i64,
+    pub body: String,
+    pub sender_id: uuid::Uuid,
+    pub client_message_id: uuid::Uuid,
+}
+
+/// Who a client is and how it reaches the stack again after its socket broke.
+#[derive(Clone)]
+pub struct Peer {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub token: String,
+    pub user: uuid::Uuid,
+    pub chat: uuid::Uuid,
+    /// Members of the room connected at the start (deliveries due per message: this - 1).
+    pub connected_in_room: u64,
+    /// At the end, read the room's whole history and compare it with what this client got.
+    pub verify: bool,
+    /// Send an unacknowledged message again after this long (None: never).
+    pub resend_after: Option<Duration>,
+}
+
+/// One page of history after `after_seq`, oldest first.
+async fn history(peer: &Peer, after_seq: i64) -> anyhow::Result<(Vec<EventMessage>, bool)> {
+    #[derive(Deserialize)]
+    struct Page {
+        messages: Vec<EventMessage>,
+        has_more: bool,
+    }
+    let resp = peer
+        .http
+        .get(format!(
+            "{}/api/chats/{}/messages?after_seq={after_seq}&limit=100",
+            peer.base, peer.chat
+        ))
+        .bearer_auth(&peer.token)
+        .send()
+        .await?;
+    anyhow::ensure!(resp.status().is_success(), "history: {}", resp.status());
+    let page: Page = resp.json().await?;
+    Ok((page.messages, page.has_more))
+}
+
+/// The room's whole history, as the server has it.
+pub async fn full_history(peer: &Peer) -> anyhow::Result<Vec<EventMessage>> {
+    let mut all = Vec::new();
+    let mut after = 0;
+    loop {
+        let (page, more) = history(peer, after).await?;
+        after = page.last().map_or(after, |m| m.seq);
+        all.extend(page);
+        if !more {
+            return Ok(all);
+        }
+    }
+}
+
+/// What one client knows while it runs.
+struct State {
+    report: Report,
+    /// Sent and not acknowledged: client message id -> (first sent at, (the frame, last sent at)).
+    pending: std::collections::HashMap<uuid::Uuid, (u64, (String, u64))>,
+    seen: HashSet<uuid::Uuid>,
+    last_seq: i64,
+}
+
+impl State {
+    /// A message of the room, from a push or from history.
+    fn take(&mut self, peer: &Peer, m: &EventMessage, now: u64, live: bool, totals: &Totals) {
+        if m.sender_id == peer.user {
+            // Our own, found in history after a reconnect: stored, so acknowledged.
+            if let Some((sent_at, _)) = self.pending.remove(&m.client_message_id) {
+                self.acked(peer, now, sent_at, m.client_message_id, totals);
+            }
+            self.last_seq = self.last_seq.max(m.seq);
+            return;
+        }
+        if !self.seen.insert(m.id) {
+            // A second copy (at-least-once announcements): de-duplicated, as the SPA does.
+            self.report.duplicates += 1;
+            return;
+        }
+        if live && m.seq <= self.last_seq {
+            self.report.out_of_order += 1;
+        }
+        self.last_seq = self.last_seq.max(m.seq);
+        if live {
+            if let Some(sent_at) = m
+                .body
+                .strip_prefix("lg ")
+                .and_then(|t| t.parse::<u64>().ok())
+            {
+                self.report.delivery.push(now.saturating_sub(sent_at));
+            }
+        } else {
+            self.report.healed += 1;
+        }
+        totals.delivered.fetch_add(1, Ordering::Relaxed);
+        totals.progress.notify_one();
+    }
+
+    fn acked(&mut self, peer: &Peer, now: u64, sent_at: u64, id: uuid::Uuid, totals: &Totals) {
+        self.report.ack.push(now.saturating_sub(sent_at));
+        self.report.acked_ids.push(id);
+        totals.acked.fetch_add(1, Ordering::Relaxed);
+        totals
+            .expected
+            .fetch_add(peer.connected_in_room - 1, Ordering::Relaxed);
+        totals.progress.notify_one();
+    }
+
+    /// After a reconnect: what was missed comes from history, then unacknowledged sends go
+    /// out again with their own client message ids (the server stores each once).
+    async fn heal(
+        &mut self,
+        peer: &Peer,
+        socket: &mut Socket,
+        totals: &Totals,
+    ) -> anyhow::Result<()> {
+        loop {
+            let (page, more) = history(peer, self.last_seq).await?;
+            for m in &page {
+                self.take(peer, m, now_us(), false, totals);
+            }
+            if !more {
+                break;
+            }
+        }
+        let now = now_us();
+        for (_, (frame, last)) in self.pending.values_mut() {
+            *last = now;
+            socket.send(Message::Text(frame.clone().into())).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Reconnects until it works or the run is over (None).
+async fn reconnect(peer: &Peer, totals: &Totals) -> Option<Socket> {
+    let mut wait = Duration::from_millis(100);
+    while !totals.stop.load(Ordering::Relaxed) {
+        if let Ok(socket) = connect(&peer.http, &peer.base, &peer.token).await {
+            return Some(socket);
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait * 2).min(Duration::from_secs(2));
+    }
+    None
 }
 
 /// The client's life after connecting: send every `interval` (after a random first delay)
-/// until told to stop sending, read until told to stop.
+/// until told to stop sending, read until told to stop. A broken socket is reconnected, the
+/// gap filled from history and unacknowledged sends repeated, as the web app does.
 pub async fn run(
     mut socket: Socket,
-    chat: uuid::Uuid,
-    connected_in_room: u64,
+    peer: Peer,
     interval: Option<Duration>,
     totals: Arc<Totals>,
 ) -> Report {
-    let mut report = Report::default();
-    let mut pending: std::collections::HashMap<uuid::Uuid, u64> = Default::default();
-    let mut seen: HashSet<uuid::Uuid> = HashSet::new();
-    let mut last_seq = 0i64;
+    let mut st = State {
+        report: Report::default(),
+        pending: Default::default(),
+        seen: HashSet::new(),
+        last_seq: 0,
+    };
     let sending = interval.is_some();
     let every = interval.unwrap_or(Duration::from_secs(3600));
     let first = every.mul_f64(rand::random::<f64>());
     let mut ticker = tokio::time::interval_at(tokio::time::Instant::now() + first, every);
     let mut check = tokio::time::interval(Duration::from_millis(100));
-    loop {
-        tokio::select! {
-            _ = ticker.tick(), if sending => {
-                if totals.stop_sending.load(Ordering::Relaxed) {
-                    continue;
+    'run: loop {
+        let broken = loop {
+            tokio::select! {
+                _ = ticker.tick(), if sending => {
+                    if totals.stop_sending.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    let id = uuid::Uuid::new_v4();
+                    let sent_at = now_us();
+                    let frame = serde_json::json!({
+                        "action": "send_message",
+                        "chat_id": peer.chat,
+                        "client_message_id": id,
+                        "body": format!("lg {sent_at}"),
+                    })
+                    .to_string();
+                    st.pending.insert(id, (sent_at, (frame.clone(), sent_at)));
+                    totals.sent.fetch_add(1, Ordering::Relaxed);
+                    if socket.send(Message::Text(frame.into())).await.is_err() {
+                        break true;
+                    }
                 }
-                let id = uuid::Uuid::new_v4();
-                let sent_at = now_us();
-                let frame = serde_json::json!({
-                    "action": "send_message",
-                    "chat_id": chat,
-                    "client_message_id": id,
-                    "body": format!("lg {sent_at}"),
-                });
-                if socket.send(Message::Text(frame.to_string().into())).await.is_err() {
-                    report.errors += 1;
-                    break;
-                }
-                pending.insert(id, sent_at);
-                totals.sent.fetch_add(1, Ordering::Relaxed);
-            }
-            _ = check.tick() => {
-                if totals.stop.load(Ordering::Relaxed) {
-                    break;
-                }
-            }
-            frame = socket.next() => {
-                let text = match frame {
-                    Some(Ok(Message::Text(t))) => t,
-                    Some(Ok(_)) => continue,
-                    _ => { report.errors += 1; break; }
-                };
-                let Ok(event) = serde_json::from_str::<Event>(&text) else { continue };
-                let now = now_us();
-                match (event.kind.as_str(), event.message) {
-                    ("message_sent", Some(_)) => {
-                        if let Some(sent_at) = event.client_message_id.and_then(|id| pending.remove(&id)) {
-                            report.ack.push(now.saturating_sub(sent_at));
-                            totals.acked.fetch_add(1, Ordering::Relaxed);
-                            totals.expected.fetch_add(connected_in_room - 1, Ordering::Relaxed);
-                            totals.progress.notify_one();
+                _ = check.tick() => {
+                    if totals.stop.load(Ordering::Relaxed) {
+                        break false;
+                    }
+                    // No ACK within the deadline (the send failed with an error event, or its
+                    // answer was lost): send it again with the same client message id, as the
+                    // web app's outbox does. The server stores it once either way.
+                    let now = now_us();
+                    let mut again = Vec::new();
+                    let after = peer.resend_after.map_or(u64::MAX, |d| d.as_micros() as u64);
+                    for (_, frame) in st.pending.values_mut() {
+                        if now.saturating_sub(frame.1) > after {
+                            frame.1 = now;
+                            again.push(frame.0.clone());
                         }
                     }
-                    ("new_message", Some(m)) => {
-                        if !seen.insert(m.id) {
-                            report.duplicates += 1;
-                            continue;
+                    let mut failed = false;
+                    for frame in again {
+                        st.report.resent += 1;
+                        if socket.send(Message::Text(frame.into())).await.is_err() {
+                            failed = true;
+                            break;
                         }
-                        if m.seq <= last_seq {
-                            report.out_of_order += 1;
-                        }
-                        last_seq = last_seq.max(m.seq);
-                        if let Some(sent_at) = m.body.strip_prefix("lg ").and_then(|t| t.parse::<u64>().ok()) {
-                            report.delivery.push(now.saturating_sub(sent_at));
-                        }
-                        totals.delivered.fetch_add(1, Ordering::Relaxed);
-                        totals.progress.notify_one();
                     }
-                    ("error", _) => report.errors += 1,
-                    _ => {}
+                    if failed {
+                        break true;
+                    }
                 }
+                frame = socket.next() => {
+                    let text = match frame {
+                        Some(Ok(Message::Text(t))) => t,
+                        Some(Ok(_)) => continue,
+                        _ => break true,
+                    };
+                    let Ok(event) = serde_json::from_str::<Event>(&text) else { continue };
+                    let now = now_us();
+                    match (event.kind.as_str(), event.message) {
+                        ("message_sent", Some(_)) => {
+                            if let Some(id) = event.client_message_id
+                                && let Some((sent_at, _)) = st.pending.remove(&id)
+                            {
+                                st.acked(&peer, now, sent_at, id, &totals);
+                            }
+                        }
+                        ("new_message", Some(m)) => st.take(&peer, &m, now, true, &totals),
+                        ("error", _) => st.report.errors += 1,
+                        _ => {}
+                    }
+                }
+            }
+        };
+        if !broken {
+            break 'run;
+        }
+        st.report.reconnects += 1;
+        let Some(fresh) = reconnect(&peer, &totals).await else {
+            break 'run;
+        };
+        socket = fresh;
+        while st.heal(&peer, &mut socket, &totals).await.is_err() {
+            if totals.stop.load(Ordering::Relaxed) {
+                break 'run;
+            }
+            match reconnect(&peer, &totals).await {
+                Some(s) => socket = s,
+                None => break 'run,
             }
         }
     }
-    report.unacked = pending.len() as u64;
+    st.report.unacked = st.pending.len() as u64;
     let _ = socket.close(None).await;
-    report
+    if peer.verify {
+        match full_history(&peer).await {
+            Ok(stored) => {
+                let others: HashSet<uuid::Uuid> = stored
+                    .iter()
+                    .filter(|m| m.sender_id != peer.user)
+                    .map(|m| m.id)
+                    .collect();
+                st.report.diverged = others.symmetric_difference(&st.seen).count() as u64;
+            }
+            Err(_) => st.report.unverified = 1,
+        }
+    }
+    st.report
 }

@@ -3,6 +3,7 @@
 //! test stack (tests/exactly_once.rs): seeding users and rooms, connecting them through real
 //! tickets and `$connect`, and the send-and-receive phase with its checks.
 
+pub mod checks;
 pub mod client;
 pub mod run;
 pub mod seed;

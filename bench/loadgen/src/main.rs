@@ -9,7 +9,7 @@ mod procs;
 
 use std::time::{Duration, Instant};
 
-use loadgen::{run, seed};
+use loadgen::{checks, run, seed};
 
 fn main() -> anyhow::Result<()> {
     let args = args::Args::parse()?;
@@ -77,6 +77,7 @@ async fn drive(
         &args.base,
         seeded,
         args.senders_per_room,
+        args.offline_per_room,
         args.connect_parallelism,
     )
     .await?;
@@ -95,7 +96,36 @@ async fn drive(
     let mem_connected = procs::memory_mb(gateway);
 
     let cpu_start = procs::cpu_seconds(stack);
-    let running = run::start(connected.members, args.rate);
+    let running = run::start(
+        &args.base,
+        seeded,
+        connected.members,
+        args.rate,
+        run::Behaviour {
+            verify: args.verify,
+            // The web app gives a send 10 s; half of that keeps fault runs short.
+            resend_after: args.verify.then(|| Duration::from_secs(5)),
+        },
+    );
+    let fault = args.fault.clone().map(|cmd| {
+        let at = args.fault_at;
+        tokio::spawn(async move {
+            tokio::time::sleep(at).await;
+            eprintln!("fault at {:.0}s: {cmd}", at.as_secs_f64());
+            let started = Instant::now();
+            let status = tokio::task::spawn_blocking(move || {
+                std::process::Command::new("bash")
+                    .arg("-c")
+                    .arg(cmd)
+                    .status()
+            })
+            .await;
+            eprintln!(
+                "fault done in {:.1}s: {status:?}",
+                started.elapsed().as_secs_f64()
+            );
+        })
+    });
 
     // Send for the duration, sampling the gateway's memory.
     let mut memory = Vec::new();
@@ -106,8 +136,12 @@ async fn drive(
     }
     let send_secs = running.stop_sending();
     let cpu_end = procs::cpu_seconds(stack);
+    if let Some(fault) = fault {
+        fault.await?;
+    }
     let outcome = running.finish(send_secs, args.grace).await?;
     let mut all = outcome.report;
+    let verdict = verify(args, seeded, &all).await?;
     tokio::time::sleep(Duration::from_secs(2)).await;
     let mem_after = procs::memory_mb(gateway);
 
@@ -168,6 +202,13 @@ async fn drive(
         mem_after.0,
         mem_after.1
     );
+    println!(
+        "healing: {} reconnects, {} sends repeated, {} messages healed from history, {} re-announced copies de-duplicated",
+        all.reconnects, all.resent, all.healed, all.duplicates
+    );
+    if let Some(v) = &verdict {
+        println!("{v}");
+    }
     if args.json {
         let json = serde_json::json!({
             "users": args.users, "room_size": args.room_size, "rate": args.rate, "seconds": send_secs,
@@ -181,5 +222,61 @@ async fn drive(
         });
         println!("{json}");
     }
+    if verdict.is_some_and(|v| !v.ok) {
+        anyhow::bail!("the run lost, duplicated or diverged (see above)");
+    }
     Ok(())
+}
+
+/// The fault suite's verdict.
+struct Verdict {
+    ok: bool,
+    line: String,
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "verdict: {} {}",
+            if self.ok { "PASS" } else { "FAIL" },
+            self.line
+        )
+    }
+}
+
+async fn verify(
+    args: &args::Args,
+    seeded: &seed::Seeded,
+    all: &loadgen::client::Report,
+) -> anyhow::Result<Option<Verdict>> {
+    if !args.verify {
+        return Ok(None);
+    }
+    let stored = checks::stored(&args.database_url, seeded, &all.acked_ids).await?;
+    let mut ok = stored.lost == 0
+        && stored.duplicated == 0
+        && all.diverged == 0
+        && all.unverified == 0
+        && all.unacked == 0;
+    let mut line = format!(
+        "acked {} stored {} lost {} duplicated {} never acked {} clients diverged {} unverified {}",
+        all.acked_ids.len(),
+        stored.messages,
+        stored.lost,
+        stored.duplicated,
+        all.unacked,
+        all.diverged,
+        all.unverified
+    );
+    if let Some(wait) = args.mail_wait.filter(|_| args.offline_per_room > 0) {
+        let emulator = format!("http://127.0.0.1:{}", args.emulator_port);
+        let m = checks::mailed(&emulator, seeded, args.offline_per_room, wait).await?;
+        ok &= m.never == 0 && m.more_than_once == 0;
+        line += &format!(
+            "; offline members {} mailed once {} never {} more than once {}",
+            m.offline, m.once, m.never, m.more_than_once
+        );
+    }
+    Ok(Some(Verdict { ok, line }))
 }

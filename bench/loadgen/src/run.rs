@@ -13,9 +13,10 @@ use crate::client::{self, Report, Socket, Totals};
 use crate::seed::Seeded;
 use crate::stats::Samples;
 
-/// A connected client: its socket, its room and whether it sends.
+/// A connected client: its socket, who it is, its room and whether it sends.
 pub struct Member {
     pub socket: Socket,
+    pub user: usize,
     pub chat: uuid::Uuid,
     pub sends: bool,
 }
@@ -29,12 +30,13 @@ pub struct Connected {
     pub times: Samples,
 }
 
-/// Connects every seeded member, `parallelism` at a time; the first `senders_per_room` of each
-/// room send.
+/// Connects the seeded members, `parallelism` at a time, but the last `offline_per_room` of
+/// each room; the first `senders_per_room` of each room send.
 pub async fn connect_all(
     base: &str,
     seeded: &Seeded,
     senders_per_room: usize,
+    offline_per_room: usize,
     parallelism: usize,
 ) -> anyhow::Result<Connected> {
     let http = reqwest::Client::builder()
@@ -44,7 +46,8 @@ pub async fn connect_all(
         .rooms
         .iter()
         .flat_map(|(chat, members)| {
-            members
+            let online = members.len().saturating_sub(offline_per_room);
+            members[..online]
                 .iter()
                 .enumerate()
                 .map(move |(k, &u)| (u, chat.0, k < senders_per_room))
@@ -65,16 +68,17 @@ pub async fn connect_all(
             async move {
                 let t = Instant::now();
                 let socket = client::connect(&http, base, &token).await;
-                (socket, t.elapsed(), chat, sends)
+                (socket, t.elapsed(), u, chat, sends)
             }
         })
         .buffer_unordered(parallelism.max(1));
-    while let Some((socket, took, chat, sends)) = attempts.next().await {
+    while let Some((socket, took, user, chat, sends)) = attempts.next().await {
         match socket {
             Ok(socket) => {
                 connected.times.push(took.as_micros() as u64);
                 connected.members.push(Member {
                     socket,
+                    user,
                     chat,
                     sends,
                 });
@@ -109,8 +113,24 @@ pub struct Outcome {
     pub report: Report,
 }
 
+/// How clients behave besides sending at their rate.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Behaviour {
+    /// Read the room's history at the end and compare (`Report::diverged`).
+    pub verify: bool,
+    /// Repeat an unacknowledged send after this long, as the web app does (fault runs).
+    pub resend_after: Option<Duration>,
+}
+
 /// Every member starts reading, and the senders send `rate` messages per second each.
-pub fn start(members: Vec<Member>, rate: f64) -> Running {
+pub fn start(
+    base: &str,
+    seeded: &Seeded,
+    members: Vec<Member>,
+    rate: f64,
+    behaviour: Behaviour,
+) -> Running {
+    let http = reqwest::Client::new();
     let mut connected_in: HashMap<uuid::Uuid, u64> = HashMap::new();
     for m in &members {
         *connected_in.entry(m.chat).or_default() += 1;
@@ -120,11 +140,19 @@ pub fn start(members: Vec<Member>, rate: f64) -> Running {
     let tasks = members
         .into_iter()
         .map(|m| {
-            let connected = connected_in.get(&m.chat).copied().unwrap_or(1);
+            let peer = client::Peer {
+                http: http.clone(),
+                base: base.to_owned(),
+                token: seeded.users[m.user].token.clone(),
+                user: seeded.users[m.user].id,
+                chat: m.chat,
+                connected_in_room: connected_in.get(&m.chat).copied().unwrap_or(1),
+                verify: behaviour.verify,
+                resend_after: behaviour.resend_after,
+            };
             tokio::spawn(client::run(
                 m.socket,
-                m.chat,
-                connected,
+                peer,
                 if m.sends { interval } else { None },
                 totals.clone(),
             ))
@@ -171,6 +199,12 @@ impl Running {
             report.out_of_order += r.out_of_order;
             report.errors += r.errors;
             report.unacked += r.unacked;
+            report.reconnects += r.reconnects;
+            report.resent += r.resent;
+            report.healed += r.healed;
+            report.diverged += r.diverged;
+            report.acked_ids.extend(r.acked_ids);
+            report.unverified += r.unverified;
         }
         Ok(Outcome {
             sent: load(&totals.sent),

@@ -7,6 +7,7 @@ use shared::contract::{ChatId, UserId};
 /// A seeded user: an access token of theirs.
 #[derive(Debug, Clone)]
 pub struct User {
+    pub id: uuid::Uuid,
     pub token: String,
 }
 
@@ -87,6 +88,7 @@ pub async fn seed(
         .into_iter()
         .map(|id| {
             Ok(User {
+                id,
                 token: keys.issue(UserId(id))?,
             })
         })

@@ -1,7 +1,9 @@
 //! The load generator's short run, as `make test` makes it: 200 users in rooms of 10 connect
 //! through real tickets and `$connect` to a gateway over a fresh database and send for 10 s.
-//! Every acknowledged message must reach every other connected member of its room exactly once
-//! and in seq order. No timing is asserted: this keeps the benchmark's own checks working.
+//! Every acknowledged message must be stored once and reach every other connected member of its
+//! room exactly once, and each client must end with its room's stored history. No timing is
+//! asserted (nor arrival order, which depends on timing): this keeps the benchmark's own checks
+//! working.
 
 use std::time::Duration;
 
@@ -15,13 +17,22 @@ async fn two_hundred_users_for_ten_seconds_get_every_message_exactly_once() {
     let seeded = seed::seed(&stack.database_url, &keys, 200, 10)
         .await
         .expect("seed");
-    let connected = run::connect_all(&stack.base, &seeded, usize::MAX, 50)
+    let connected = run::connect_all(&stack.base, &seeded, usize::MAX, 0, 50)
         .await
         .expect("connect");
     assert_eq!(connected.failed, 0, "every $connect succeeds");
     assert_eq!(connected.members.len(), 200);
 
-    let running = run::start(connected.members, 0.2);
+    let running = run::start(
+        &stack.base,
+        &seeded,
+        connected.members,
+        0.2,
+        run::Behaviour {
+            verify: true,
+            resend_after: None,
+        },
+    );
     tokio::time::sleep(Duration::from_secs(10)).await;
     let send_secs = running.stop_sending();
     let outcome = running
@@ -29,6 +40,22 @@ async fn two_hundred_users_for_ten_seconds_get_every_message_exactly_once() {
         .await
         .expect("finish");
 
+    let r = &outcome.report;
+    eprintln!(
+        "sent {} acked {} due {} delivered {} unacked {} duplicates {} out of order {} errors {} reconnects {} healed {} diverged {} unverified {}",
+        outcome.sent,
+        outcome.acked,
+        outcome.due,
+        outcome.delivered,
+        r.unacked,
+        r.duplicates,
+        r.out_of_order,
+        r.errors,
+        r.reconnects,
+        r.healed,
+        r.diverged,
+        r.unverified
+    );
     // 200 senders at 0.2/s for 10 s: about 400 messages (each sender's first is at a random
     // point of its first interval).
     assert!(outcome.sent >= 200, "sent {}", outcome.sent);
@@ -41,8 +68,18 @@ async fn two_hundred_users_for_ten_seconds_get_every_message_exactly_once() {
     );
     assert_eq!(outcome.delivered, outcome.due, "every delivery arrived");
     assert_eq!(outcome.report.duplicates, 0, "no message arrived twice");
-    assert_eq!(outcome.report.out_of_order, 0, "seq order per room");
-    assert_eq!(outcome.report.errors, 0, "no error event, no broken socket");
+    // Arrival order is not asserted: an announcement waits at most ANNOUNCE_ORDER_WAIT_MS for
+    // an earlier one of its chat (shared/src/ordering.rs), so on a starved machine a push can
+    // overtake another; clients place messages by seq, and `diverged` checks that each client
+    // ends with its room's one stored order.
+    assert_eq!(outcome.report.errors, 0, "no error event");
+    assert_eq!(outcome.report.reconnects, 0, "no broken socket");
+    assert_eq!(outcome.report.healed, 0, "everything arrived live");
+    assert_eq!(outcome.report.unverified, 0);
+    assert_eq!(
+        outcome.report.diverged, 0,
+        "each client has its room's stored history"
+    );
     let stored: i64 = stack
         .ctx
         .db

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# The fault suite (docs/RELIABILITY.md), run on purpose: a stack of its own (PostgreSQL and the
+# AWS API emulator started here, the gateway as `make dev` builds and starts it), and per fault
+# one load-generator run: users in rooms of 10, 2 of each room offline, everyone online sending,
+# the fault injected 15 s in. Each run ends with the load generator's verdict: acknowledged
+# messages lost and duplicated (against the database), clients whose messages differ from
+# their room's stored history after reconnecting, offline members mailed once / never / twice.
+#
+#   bench/faults.sh                     every fault, one after the other
+#   bench/faults.sh kill-gateway ...    the named ones (none restart-postgres kill-gateway
+#                                       restart-emulator gone-storm sqs-3x)
+#   bench/faults.sh inject NAME         inject one fault into the running stack (what the
+#                                       load generator's --fault runs)
+# Needs `make dev` not running (it uses the same ports). USERS, RATE, DURATION override the load.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+PGPORT=${DEV_PGPORT:-54329}
+PORT=${PORT:-3000}
+AWS_PORT=${AWS_PORT:-4566}
+pgdir="$root/.dev/postgres"
+log="$root/.dev/faults"
+base="http://127.0.0.1:$PORT"
+
+listener() { ss -ltnpH "sport = :$1" | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2; }
+
+wait_healthy() {
+    for _ in $(seq 1 300); do
+        [[ $(curl -s -o /dev/null -w '%{http_code}' "$base/api/health" || true) == 200 ]] && return 0
+        sleep 0.2
+    done
+    echo "the gateway did not become healthy; see $log/gateway.log" >&2
+    return 1
+}
+
+# Stops the gateway with `signal` and starts the same binary again with the same environment
+# (read from /proc), plus `extra` variables.
+restart_gateway() {
+    local signal=$1; shift
+    local pid exe
+    pid=$(listener "$PORT")
+    exe=$(readlink "/proc/$pid/exe")
+    mapfile -d '' -t environment < "/proc/$pid/environ"
+    kill "-$signal" "$pid"
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+    setsid env -i "${environment[@]}" "$@" "$exe" >>"$log/gateway.log" 2>&1 < /dev/null &
+    wait_healthy
+}
+
+inject() {
+    case "$1" in
+    none) ;;
+    restart-postgres)
+        localstack/postgres.sh stop "$pgdir"
+        localstack/postgres.sh start "$pgdir" "$PGPORT"
+        ;;
+    kill-gateway) restart_gateway KILL ;;
+    restart-emulator)
+        kill "$(listener "$AWS_PORT")"
+        while [[ -n $(listener "$AWS_PORT") ]]; do sleep 0.05; done
+        setsid localstack/emulator.sh start "$AWS_PORT" "$log/emulator.log" >/dev/null < /dev/null
+        localstack/emulator.sh init "http://127.0.0.1:$AWS_PORT" >/dev/null
+        ;;
+    gone-storm)
+        # 1,000 connections that API Gateway no longer has, of users who are online: no
+        # $disconnect ever comes for them; pushes find them Gone.
+        psql "postgres://postgres@127.0.0.1:$PGPORT/messenger" -qX -v ON_ERROR_STOP=1 -c \
+            "INSERT INTO connections (connection_id, user_id)
+             SELECT 'gone-' || g, online.user_id FROM generate_series(1, 1000) AS g
+             CROSS JOIN LATERAL (SELECT user_id FROM connections
+                                 WHERE g > 0 AND connection_id NOT LIKE 'gone-%'
+                                 ORDER BY random() LIMIT 1) AS online"
+        ;;
+    sqs-3x) restart_gateway TERM LOCAL_SQS_DELIVERIES=3 ;;
+    *) echo "unknown fault $1" >&2; return 2 ;;
+    esac
+}
+
+if [[ ${1:-} == inject ]]; then
+    inject "${2:?fault name}"
+    exit
+fi
+
+faults=("$@")
+[[ ${#faults[@]} -gt 0 ]] || faults=(none restart-postgres kill-gateway restart-emulator gone-storm sqs-3x)
+[[ -z $(listener "$PORT") ]] || { echo "port $PORT is in use: stop make dev first" >&2; exit 1; }
+mkdir -p "$log"
+
+# PostgreSQL and the emulator belong to this script, so the gateway can be killed and started
+# again under them.
+localstack/postgres.sh running "$pgdir" 2>/dev/null || localstack/postgres.sh start "$pgdir" "$PGPORT"
+[[ -n $(listener "$AWS_PORT") ]] || setsid localstack/emulator.sh start "$AWS_PORT" "$log/emulator.log" >/dev/null < /dev/null
+stop_all() {
+    local pid
+    pid=$(listener "$PORT"); [[ -z $pid ]] || kill "$pid" 2>/dev/null || true
+    pid=$(listener "$AWS_PORT"); [[ -z $pid ]] || kill "$pid" 2>/dev/null || true
+    localstack/postgres.sh stop "$pgdir" || true
+}
+trap stop_all EXIT
+
+echo "==> building the load generator"
+cargo build -q --release -p loadgen
+echo "==> starting the gateway (make dev; log in ${log#"$root"/}/gateway.log)"
+EMAIL_DELAY_SECS=3 LOG_FORMAT=json RUST_LOG=${RUST_LOG:-warn} setsid localstack/dev.sh >"$log/gateway.log" 2>&1 < /dev/null &
+wait_healthy
+
+results="$log/results.txt"
+: >"$results"
+for fault in "${faults[@]}"; do
+    echo "==> fault: $fault"
+    status=0
+    target/release/loadgen --users "${USERS:-500}" --room-size 10 --offline-per-room 2 \
+        --rate "${RATE:-0.2}" --duration "${DURATION:-40}" --connect-parallelism 50 \
+        --fault "bench/faults.sh inject $fault" --fault-at 15 --grace 30 \
+        --verify --mail-wait 60 >"$log/$fault.txt" 2>&1 || status=$?
+    cat "$log/$fault.txt"
+    echo "$fault: $(grep '^verdict:' "$log/$fault.txt" || echo "no verdict (exit $status)")" | tee -a "$results"
+    if [[ $fault == sqs-3x ]]; then restart_gateway TERM; fi
+done
+echo "==> results (also in ${results#"$root"/})"
+cat "$results"
+! grep -qv 'verdict: PASS' "$results"

@@ -99,9 +99,9 @@ stop_all() {
 trap stop_all EXIT
 
 echo "==> building the load generator"
-cargo build -q --release -p loadgen
+cargo build -q --profile local -p loadgen
 echo "==> starting the gateway (make dev; log in ${log#"$root"/}/gateway.log)"
-EMAIL_DELAY_SECS=3 LOG_FORMAT=json RUST_LOG=${RUST_LOG:-warn} setsid localstack/dev.sh >"$log/gateway.log" 2>&1 < /dev/null &
+EMAIL_DELAY_SECS=10 LOG_FORMAT=json RUST_LOG=${RUST_LOG:-warn} setsid localstack/dev.sh >"$log/gateway.log" 2>&1 < /dev/null &
 wait_healthy
 
 results="$log/results.txt"
@@ -109,7 +109,7 @@ results="$log/results.txt"
 for fault in "${faults[@]}"; do
     echo "==> fault: $fault"
     status=0
-    target/release/loadgen --users "${USERS:-500}" --room-size 10 --offline-per-room 2 \
+    target/local/loadgen --users "${USERS:-500}" --room-size 10 --offline-per-room 2 \
         --rate "${RATE:-0.2}" --duration "${DURATION:-40}" --connect-parallelism 50 \
         --fault "bench/faults.sh inject $fault" --fault-at 15 --grace 30 \
         --verify --mail-wait 60 >"$log/$fault.txt" 2>&1 || status=$?

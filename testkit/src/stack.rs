@@ -22,6 +22,7 @@ pub struct TestStack {
     pub registry: Arc<local_gateway::ws_api::Registry>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<()>>,
+    options: local_gateway::server::Options,
 }
 
 impl std::ops::Deref for TestStack {
@@ -87,22 +88,40 @@ impl TestStack {
         // The gateway's functions share the app's context (and its pusher).
         options.in_process_pushes = false;
         let registry = options.registry.clone();
+        let mut stack = Self {
+            app,
+            base,
+            registry,
+            stop: None,
+            server: None,
+            options,
+        };
+        stack.serve(listener);
+        stack
+    }
+
+    fn serve(&mut self, listener: tokio::net::TcpListener) {
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let ctx = app.ctx.clone();
-        let server = tokio::spawn(async move {
+        let (ctx, options) = (self.app.ctx.clone(), self.options.clone());
+        self.server = Some(tokio::spawn(async move {
             local_gateway::server::serve(listener, ctx, options, async {
                 let _ = rx.await;
             })
             .await
             .expect("gateway");
-        });
-        Self {
-            app,
-            base,
-            registry,
-            stop: Some(tx),
-            server: Some(server),
-        }
+        }));
+        self.stop = Some(tx);
+    }
+
+    /// Stops the gateway as `stop_gateway` does and starts it again on the same address, as a
+    /// restarted gateway: its clients must reconnect.
+    pub async fn restart_gateway(&mut self) {
+        self.stop_gateway().await;
+        let addr = self.base.trim_start_matches("http://").to_owned();
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .expect("bind again");
+        self.serve(listener);
     }
 
     /// Stops the gateway as Ctrl-C or SIGTERM does and waits until it has stopped (its

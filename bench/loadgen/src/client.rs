@@ -308,9 +308,12 @@ pub async fn run(
                     // web app's outbox does. The server stores it once either way.
                     let now = now_us();
                     let mut again = Vec::new();
+                    // Each repeat waits twice as long as the one before (5 s, 10 s, 20 s, ...),
+                    // so a slow stack is not buried under repeats.
                     let after = peer.resend_after.map_or(u64::MAX, |d| d.as_micros() as u64);
-                    for (_, frame) in st.pending.values_mut() {
-                        if now.saturating_sub(frame.1) > after {
+                    for (first, frame) in st.pending.values_mut() {
+                        let waited = frame.1.saturating_sub(*first).max(after);
+                        if now.saturating_sub(frame.1) > waited {
                             frame.1 = now;
                             again.push(frame.0.clone());
                         }

@@ -122,6 +122,30 @@ pub struct Behaviour {
     pub resend_after: Option<Duration>,
 }
 
+impl Outcome {
+    /// The counts, on one line.
+    pub fn summary(&self) -> String {
+        let r = &self.report;
+        format!(
+            "sent {} acked {} due {} delivered {} unacked {} copies {} out of order {} errors {} \
+             reconnects {} resent {} healed {} diverged {} unverified {}",
+            self.sent,
+            self.acked,
+            self.due,
+            self.delivered,
+            r.unacked,
+            r.duplicates,
+            r.out_of_order,
+            r.errors,
+            r.reconnects,
+            r.resent,
+            r.healed,
+            r.diverged,
+            r.unverified
+        )
+    }
+}
+
 /// Every member starts reading, and the senders send `rate` messages per second each.
 pub fn start(
     base: &str,
@@ -174,6 +198,12 @@ impl Running {
     pub fn stop_sending(&self) -> f64 {
         self.totals.stop_sending.store(true, Ordering::Relaxed);
         self.started.elapsed().as_secs_f64()
+    }
+
+    /// Stops the senders now and finishes (`finish`).
+    pub async fn end(self, grace: Duration) -> anyhow::Result<Outcome> {
+        let send_secs = self.stop_sending();
+        self.finish(send_secs, grace).await
     }
 
     /// Waits up to `grace` for what is still on its way (ACKs, deliveries), then stops every

@@ -34,28 +34,8 @@ async fn two_hundred_users_for_ten_seconds_get_every_message_exactly_once() {
         },
     );
     tokio::time::sleep(Duration::from_secs(10)).await;
-    let send_secs = running.stop_sending();
-    let outcome = running
-        .finish(send_secs, Duration::from_secs(30))
-        .await
-        .expect("finish");
-
-    let r = &outcome.report;
-    eprintln!(
-        "sent {} acked {} due {} delivered {} unacked {} duplicates {} out of order {} errors {} reconnects {} healed {} diverged {} unverified {}",
-        outcome.sent,
-        outcome.acked,
-        outcome.due,
-        outcome.delivered,
-        r.unacked,
-        r.duplicates,
-        r.out_of_order,
-        r.errors,
-        r.reconnects,
-        r.healed,
-        r.diverged,
-        r.unverified
-    );
+    let outcome = running.end(Duration::from_secs(30)).await.expect("finish");
+    eprintln!("{}", outcome.summary());
     // 200 senders at 0.2/s for 10 s: about 400 messages (each sender's first is at a random
     // point of its first interval).
     assert!(outcome.sent >= 200, "sent {}", outcome.sent);

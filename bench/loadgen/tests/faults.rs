@@ -31,27 +31,12 @@ async fn load(stack: &TestStack) -> (seed::Seeded, run::Running) {
 }
 
 async fn finish(stack: &TestStack, seeded: &seed::Seeded, running: run::Running) -> Outcome {
-    let send_secs = running.stop_sending();
-    let outcome = running
-        .finish(send_secs, Duration::from_secs(30))
-        .await
-        .expect("finish");
+    let outcome = running.end(Duration::from_secs(30)).await.expect("finish");
     let r = &outcome.report;
     let stored = checks::stored(&stack.database_url, seeded, &r.acked_ids)
         .await
         .expect("check the database");
-    eprintln!(
-        "sent {} acked {} unacked {} reconnects {} resent {} healed {} copies {} diverged {} unverified {}; {stored:?}",
-        outcome.sent,
-        outcome.acked,
-        r.unacked,
-        r.reconnects,
-        r.resent,
-        r.healed,
-        r.duplicates,
-        r.diverged,
-        r.unverified
-    );
+    eprintln!("{}; {stored:?}", outcome.summary());
     assert!(outcome.sent >= USERS as u64, "everyone sent");
     assert_eq!(r.unacked, 0, "every send acknowledged in the end");
     assert_eq!(stored.lost, 0, "no acknowledged message lost");

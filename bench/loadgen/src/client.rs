@@ -48,8 +48,11 @@ pub struct Report {
     pub resent: u64,
     /// Times the socket broke and was reconnected.
     pub reconnects: u64,
-    /// Messages that reached this client through history after a reconnect, not live.
+    /// Messages that reached this client through history (a gap, a reconnect) before or
+    /// instead of their push.
     pub healed: u64,
+    /// Messages of others whose push arrived (first copies; with or without history first).
+    pub live: u64,
     /// Client message ids of the acknowledged sends.
     pub acked_ids: Vec<uuid::Uuid>,
     /// With `Peer::verify`: messages of the room's stored history by others that this client
@@ -170,30 +173,53 @@ struct State {
     /// Sent and not acknowledged: client message id -> (first sent at, (the frame, last sent at)).
     pending: std::collections::HashMap<uuid::Uuid, (u64, (String, u64))>,
     seen: HashSet<uuid::Uuid>,
-    last_seq: i64,
+    /// Messages of others that arrived live (perhaps after history brought them first).
+    live_ids: HashSet<uuid::Uuid>,
+    /// Every seq up to this one is here (ours or others'); history after it fills gaps.
+    upto: i64,
+    /// Seqs held above `upto` (after a gap).
+    above: std::collections::BTreeSet<i64>,
+    /// The highest seq that arrived live.
+    max_live: i64,
 }
 
 impl State {
+    fn hold(&mut self, seq: i64) {
+        if seq > self.upto {
+            self.above.insert(seq);
+        }
+        while self.above.remove(&(self.upto + 1)) {
+            self.upto += 1;
+        }
+    }
+
+    /// A gap: something above `upto` is here, so something below it is missing.
+    fn has_gap(&self) -> bool {
+        !self.above.is_empty()
+    }
+
     /// A message of the room, from a push or from history.
     fn take(&mut self, peer: &Peer, m: &EventMessage, now: u64, live: bool, totals: &Totals) {
+        self.hold(m.seq);
         if m.sender_id == peer.user {
             // Our own, found in history after a reconnect: stored, so acknowledged.
             if let Some((sent_at, _)) = self.pending.remove(&m.client_message_id) {
                 self.acked(peer, now, sent_at, m.client_message_id, totals);
             }
-            self.last_seq = self.last_seq.max(m.seq);
             return;
         }
-        if !self.seen.insert(m.id) {
-            // A second copy (at-least-once announcements): de-duplicated, as the SPA does.
-            self.report.duplicates += 1;
-            return;
-        }
-        if live && m.seq <= self.last_seq {
-            self.report.out_of_order += 1;
-        }
-        self.last_seq = self.last_seq.max(m.seq);
         if live {
+            if !self.live_ids.insert(m.id) {
+                // Pushed twice (announcements are at least once): de-duplicated, as the SPA
+                // does.
+                self.report.duplicates += 1;
+                return;
+            }
+            self.report.live += 1;
+            if m.seq < self.max_live {
+                self.report.out_of_order += 1;
+            }
+            self.max_live = self.max_live.max(m.seq);
             if let Some(sent_at) = m
                 .body
                 .strip_prefix("lg ")
@@ -201,11 +227,33 @@ impl State {
             {
                 self.report.delivery.push(now.saturating_sub(sent_at));
             }
-        } else {
+        }
+        if !self.seen.insert(m.id) {
+            // Already here: history brought it before its push, or the other way round.
+            return;
+        }
+        if !live {
             self.report.healed += 1;
         }
         totals.delivered.fetch_add(1, Ordering::Relaxed);
         totals.progress.notify_one();
+    }
+
+    /// Fetches what history has after `upto`, as the web app does on a gap and after a
+    /// reconnect.
+    async fn fill(&mut self, peer: &Peer, totals: &Totals) -> anyhow::Result<()> {
+        loop {
+            let (page, more) = history(peer, self.upto).await?;
+            let before = self.upto;
+            for m in &page {
+                self.take(peer, m, now_us(), false, totals);
+            }
+            // A seq missing from history too (never the case: seqs are gap-free) must not
+            // make this loop forever.
+            if !more || self.upto == before {
+                return Ok(());
+            }
+        }
     }
 
     fn acked(&mut self, peer: &Peer, now: u64, sent_at: u64, id: uuid::Uuid, totals: &Totals) {
@@ -226,15 +274,7 @@ impl State {
         socket: &mut Socket,
         totals: &Totals,
     ) -> anyhow::Result<()> {
-        loop {
-            let (page, more) = history(peer, self.last_seq).await?;
-            for m in &page {
-                self.take(peer, m, now_us(), false, totals);
-            }
-            if !more {
-                break;
-            }
-        }
+        self.fill(peer, totals).await?;
         let now = now_us();
         for (_, (frame, last)) in self.pending.values_mut() {
             *last = now;
@@ -270,7 +310,10 @@ pub async fn run(
         report: Report::default(),
         pending: Default::default(),
         seen: HashSet::new(),
-        last_seq: 0,
+        live_ids: HashSet::new(),
+        upto: 0,
+        above: Default::default(),
+        max_live: 0,
     };
     let sending = interval.is_some();
     let every = interval.unwrap_or(Duration::from_secs(3600));
@@ -338,15 +381,25 @@ pub async fn run(
                     };
                     let Ok(event) = serde_json::from_str::<Event>(&text) else { continue };
                     let now = now_us();
-                    match (event.kind.as_str(), event.message) {
+                    let message = event.message;
+                    match (event.kind.as_str(), message.clone()) {
                         ("message_sent", Some(_)) => {
+                            if let Some(m) = &message {
+                                st.hold(m.seq);
+                            }
                             if let Some(id) = event.client_message_id
                                 && let Some((sent_at, _)) = st.pending.remove(&id)
                             {
                                 st.acked(&peer, now, sent_at, id, &totals);
                             }
                         }
-                        ("new_message", Some(m)) => st.take(&peer, &m, now, true, &totals),
+                        ("new_message", Some(m)) => {
+                            st.take(&peer, &m, now, true, &totals);
+                            // A seq skipped ahead: fetch the gap (a push raced a reconnect).
+                            if st.has_gap() && st.fill(&peer, &totals).await.is_err() {
+                                st.report.errors += 1;
+                            }
+                        }
                         ("error", _) => st.report.errors += 1,
                         _ => {}
                     }
@@ -374,6 +427,10 @@ pub async fn run(
     st.report.unacked = st.pending.len() as u64;
     let _ = socket.close(None).await;
     if peer.verify {
+        // As after a reconnect: what is still missing comes from history first.
+        if st.fill(&peer, &totals).await.is_err() {
+            st.report.unverified = 1;
+        }
         match full_history(&peer).await {
             Ok(stored) => {
                 let others: HashSet<uuid::Uuid> = stored

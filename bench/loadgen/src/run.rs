@@ -128,7 +128,7 @@ impl Outcome {
         let r = &self.report;
         format!(
             "sent {} acked {} due {} delivered {} unacked {} copies {} out of order {} errors {} \
-             reconnects {} resent {} healed {} diverged {} unverified {}",
+             reconnects {} resent {} healed {} live {} diverged {} unverified {}",
             self.sent,
             self.acked,
             self.due,
@@ -140,6 +140,7 @@ impl Outcome {
             r.reconnects,
             r.resent,
             r.healed,
+            r.live,
             r.diverged,
             r.unverified
         )
@@ -232,6 +233,7 @@ impl Running {
             report.reconnects += r.reconnects;
             report.resent += r.resent;
             report.healed += r.healed;
+            report.live += r.live;
             report.diverged += r.diverged;
             report.acked_ids.extend(r.acked_ids);
             report.unverified += r.unverified;

@@ -12,7 +12,8 @@ use crate::error::ApiError;
 /// The members of `chat` (not `sender`) who are due a notification job for message `seq`:
 /// notifications on, no live connection, the message unread. Marks them queued and returns
 /// them, except those whose earlier job is still waiting out its delay for at least
-/// `pending_secs` more seconds (that job will mail about this message too).
+/// `pending_secs` more seconds, and those a job for the end of their mail window is already
+/// queued for (either job will mail about this message too).
 pub async fn mark_queued(
     db: &impl GenericClient,
     chat: ChatId,
@@ -29,8 +30,9 @@ pub async fn mark_queued(
                AND u.email_notifications \
                AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = m.user_id) \
              ON CONFLICT (user_id, chat_id) DO UPDATE SET queued_at = now() \
-             WHERE n.queued_at IS NULL \
-                OR n.queued_at <= now() - make_interval(secs => $4) \
+             WHERE (n.queued_at IS NULL \
+                    OR n.queued_at <= now() - make_interval(secs => $4)) \
+               AND (n.deferred_until IS NULL OR n.deferred_until <= now()) \
              RETURNING n.user_id",
         &[&chat.0, &sender.0, &seq, &pending_secs],
     )

@@ -26,7 +26,8 @@ pub struct TextSend<'a> {
     pub touch_after_secs: f64,
     /// Mark offline members due an e-mail job (there is an e-mail queue).
     pub email: bool,
-    /// A member whose e-mail job was queued less than this ago gets no new one.
+    /// A member whose e-mail job was queued less than this ago gets no new one (nor one whose
+    /// job for the end of the mail window is queued).
     pub email_pending_secs: f64,
     /// The outbox lease.
     pub lease_secs: f64,
@@ -91,7 +92,8 @@ fn sql() -> String {
              WHERE $8 AND r.connection_id IS NULL AND r.email_notifications
                AND r.user_id <> (SELECT id FROM sender)
              ON CONFLICT (user_id, chat_id) DO UPDATE SET queued_at = now()
-             WHERE n.queued_at IS NULL OR n.queued_at <= now() - make_interval(secs => $9)
+             WHERE (n.queued_at IS NULL OR n.queued_at <= now() - make_interval(secs => $9))
+               AND (n.deferred_until IS NULL OR n.deferred_until <= now())
              RETURNING n.user_id
          ), outboxed AS (
              INSERT INTO outbox (change, due_at)

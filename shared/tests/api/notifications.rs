@@ -432,8 +432,14 @@ async fn a_second_burst_within_the_window_is_mailed_when_the_window_ends() {
     let aws = app.aws_clients();
     assert_eq!(testkit::aws::queue_depth(aws, &queue(&app)).await, 1);
     assert!(take_jobs(&app).await.is_empty(), "the deferred job waits");
+    // While it waits, a new message queues no job of its own: the deferred one covers it.
+    app.send_message(&alice.access_token, &chat, "fourth").await;
+    assert!(
+        take_jobs(&app).await.is_empty(),
+        "no job while one for the window's end waits"
+    );
 
-    // The window passes; the deferred job mails about both.
+    // The window passes; the deferred job mails about all three.
     let deferred_until: chrono::DateTime<chrono::Utc> = app
         .db()
         .await
@@ -448,7 +454,7 @@ async fn a_second_burst_within_the_window_is_mailed_when_the_window_ends() {
     let job = Job {
         user_id: shared::contract::UserId(bob.id.parse().unwrap()),
         chat_id: shared::contract::ChatId(chat.parse().unwrap()),
-        seq: 3,
+        seq: 4,
         deferred_until: Some(deferred_until),
     };
     assert_eq!(
@@ -459,7 +465,7 @@ async fn a_second_burst_within_the_window_is_mailed_when_the_window_ends() {
     assert_eq!(mail.len(), 2);
     assert!(
         mail.iter()
-            .any(|m| m.subject == "2 new messages from Alice"),
+            .any(|m| m.subject == "3 new messages from Alice"),
         "{mail:#?}"
     );
 }

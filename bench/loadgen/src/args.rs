@@ -41,6 +41,9 @@ pub struct Args {
     /// At the end, check what was acknowledged against the database and every client's history
     /// against the room's stored one.
     pub verify: bool,
+    /// History mode: store this many messages in the rooms, then time page reads.
+    pub history_messages: u64,
+    pub history_requests: usize,
     /// With offline members: wait up to this long for each to be mailed, then count the mails.
     pub mail_wait: Option<Duration>,
 }
@@ -70,6 +73,8 @@ loadgen: users in rooms sending through the real $connect and send_message, agai
   --verify                   check acknowledged messages against the database and each
                              client's messages against its room's history at the end
   --mail-wait SECS           wait this long for every offline member's e-mail, then count
+  --history-messages M       history mode: store M messages in the rooms, read pages, no sends
+  --history-requests N       pages read one after another in history mode (2000)
 ";
 
 impl Args {
@@ -96,6 +101,8 @@ impl Args {
             fault_at: Duration::from_secs(10),
             verify: false,
             mail_wait: None,
+            history_messages: 0,
+            history_requests: 2000,
         };
         let mut secret_file = ".dev/jwt_secret".to_owned();
         let mut it = std::env::args().skip(1);
@@ -129,6 +136,8 @@ impl Args {
                 "--fault" => a.fault = Some(value()?),
                 "--fault-at" => a.fault_at = Duration::from_secs_f64(value()?.parse()?),
                 "--verify" => a.verify = true,
+                "--history-messages" => a.history_messages = value()?.parse()?,
+                "--history-requests" => a.history_requests = value()?.parse()?,
                 "--mail-wait" => a.mail_wait = Some(Duration::from_secs_f64(value()?.parse()?)),
                 other => anyhow::bail!("unknown option {other} (see --help)"),
             }

@@ -5,6 +5,7 @@
 
 pub mod checks;
 pub mod client;
+pub mod history;
 pub mod run;
 pub mod seed;
 pub mod stats;

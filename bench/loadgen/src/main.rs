@@ -58,12 +58,36 @@ async fn run(args: args::Args) -> anyhow::Result<()> {
         t.elapsed().as_secs_f64(),
         seeded.run
     );
-    let result = drive(&args, &seeded, &stack, mem_before).await;
+    let result = if args.history_messages > 0 {
+        history(&args, &seeded).await
+    } else {
+        drive(&args, &seeded, &stack, mem_before).await
+    };
     if !args.keep {
         let removed = seed::cleanup(&args.database_url, &seeded.run).await?;
         eprintln!("removed {removed} seeded users and what they made");
     }
     result
+}
+
+async fn history(args: &args::Args, seeded: &seed::Seeded) -> anyhow::Result<()> {
+    let t = Instant::now();
+    let (total, per_room) =
+        loadgen::history::fill(&args.database_url, seeded, args.history_messages).await?;
+    eprintln!(
+        "stored messages: {total} in the database ({:.0}s)",
+        t.elapsed().as_secs_f64()
+    );
+    // Warm up (connections, statements, the pages' first reads), then measure.
+    loadgen::history::read_pages(&args.base, seeded, per_room, 200).await?;
+    let mut pages =
+        loadgen::history::read_pages(&args.base, seeded, per_room, args.history_requests).await?;
+    let (p50, p99, max) = pages.summary();
+    println!(
+        "history pages (50 messages, random room and point, {total} messages stored): {} reads, p50 {p50:.2} ms p99 {p99:.2} ms max {max:.1} ms",
+        args.history_requests
+    );
+    Ok(())
 }
 
 async fn drive(

@@ -23,7 +23,18 @@ pub struct SentMail {
 /// Every message the emulator at `endpoint` accepted, oldest first.
 pub async fn fetch(endpoint: &str) -> anyhow::Result<Vec<SentMail>> {
     let url = format!("{}/moto-api/data.json", endpoint.trim_end_matches('/'));
-    let data: Value = reqwest::get(&url).await?.error_for_status()?.json().await?;
+    // The emulator serialises its whole state for this and now and then fails with a 500
+    // when a request changes that state at the same moment: ask again, a few times.
+    let mut attempt = 0;
+    let data: Value = loop {
+        let resp = reqwest::get(&url).await?;
+        if resp.status().is_server_error() && attempt < 5 {
+            attempt += 1;
+            tokio::time::sleep(std::time::Duration::from_millis(100 * attempt)).await;
+            continue;
+        }
+        break resp.error_for_status()?.json().await?;
+    };
     let text = |v: &Value, key: &str| v[key].as_str().unwrap_or_default().to_owned();
     Ok(["ses", "sesv2"]
         .iter()

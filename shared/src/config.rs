@@ -90,6 +90,13 @@ pub struct Config {
     /// this process (`crate::ordering`; default 0, off: a Lambda serves one request at a time;
     /// the local gateway sets 50).
     pub announce_order_wait: Duration,
+    /// `ACCOUNT_MAIL_INTERVAL_SECS`: at most one verification mail and one reset mail per
+    /// account in this interval (default 60).
+    pub account_mail_interval: Duration,
+    /// `PASSWORD_RESET_FLOOR_MS`: a password-reset request is answered no sooner than this
+    /// after it arrived (default 1000), whether or not a mail went out, so its timing does
+    /// not tell whether the address has an account.
+    pub password_reset_floor: Duration,
 }
 
 /// Where configuration comes from; the process environment in production, a map in tests.
@@ -190,6 +197,16 @@ impl Config {
             fanout_inline_max: number(src, "FANOUT_INLINE_MAX", 100)?,
             connection_touch: Duration::from_secs(number(src, "CONNECTION_TOUCH_SECS", 300)?),
             announce_order_wait: Duration::from_millis(number(src, "ANNOUNCE_ORDER_WAIT_MS", 0)?),
+            account_mail_interval: Duration::from_secs(number(
+                src,
+                "ACCOUNT_MAIL_INTERVAL_SECS",
+                60,
+            )?),
+            password_reset_floor: Duration::from_millis(number(
+                src,
+                "PASSWORD_RESET_FLOOR_MS",
+                1_000,
+            )?),
         })
     }
 

@@ -37,8 +37,15 @@ http_routes! {
     AUTH_LOGIN: "auth-login", "POST" "/api/auth/login" => api::auth::login_endpoint;
     AUTH_REFRESH: "auth-refresh", "POST" "/api/auth/refresh" => api::auth::refresh_endpoint;
     AUTH_LOGOUT: "auth-logout", "POST" "/api/auth/logout" => api::auth::logout_endpoint;
+    AUTH_LOGOUT_ALL: "auth-logout-all", "POST" "/api/auth/logout-all" => api::auth::logout_all_endpoint;
+    AUTH_VERIFY_EMAIL: "auth-verify-email", "POST" "/api/auth/verify-email" => api::auth::verify_email_endpoint;
+    AUTH_VERIFY_EMAIL_RESEND: "auth-verify-email-resend", "POST" "/api/auth/verify-email/resend" => api::auth::resend_verification_endpoint;
+    AUTH_PASSWORD_RESET: "auth-password-reset", "POST" "/api/auth/password-reset" => api::auth::password_reset_endpoint;
+    AUTH_PASSWORD_RESET_CONFIRM: "auth-password-reset-confirm", "POST" "/api/auth/password-reset/confirm" => api::auth::password_reset_confirm_endpoint;
     USERS_ME: "users-me", "GET" "/api/users/me" => api::users::me_endpoint;
     USERS_UPDATE_ME: "users-update-me", "PATCH" "/api/users/me" => api::users::update_me_endpoint;
+    USERS_DELETE_ME: "users-delete-me", "DELETE" "/api/users/me" => api::users::delete_me_endpoint;
+    USERS_CHANGE_PASSWORD: "users-change-password", "POST" "/api/users/me/password" => api::users::change_password_endpoint;
     USERS_GET: "users-get", "GET" "/api/users/{id}" => api::users::get_user_endpoint;
     USERS_SEARCH: "users-search", "GET" "/api/users" => api::users::search_endpoint;
     WS_TICKET: "ws-ticket", "POST" "/api/ws/ticket" => api::ws_ticket::issue_endpoint;
@@ -302,10 +309,7 @@ mod tests {
     #[test]
     fn unknown_paths_and_methods_fall_to_default() {
         assert_eq!(match_http("GET", "/api/nope").0.function, "not-found");
-        assert_eq!(
-            match_http("DELETE", "/api/users/me").0.function,
-            "not-found"
-        );
+        assert_eq!(match_http("PUT", "/api/users/me").0.function, "not-found");
         assert_eq!(match_http("GET", "/api/users/").0.function, "users-search");
         assert_eq!(match_http("GET", "/api/users/a/b").0.function, "not-found");
     }

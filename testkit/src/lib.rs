@@ -4,6 +4,7 @@
 //! `TestApp` sends requests through the same path the local gateway uses: an API Gateway
 //! payload-2.0 event, the route table, the function's dispatch.
 
+pub mod accounts;
 pub mod attachments;
 pub mod aws;
 pub mod stack;

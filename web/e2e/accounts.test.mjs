@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { expectSignedIn, expectSignedOut, fillLogin, logIn, logOut, searchPeople, signUp, storedTokens } from './app.mjs';
-import { ACCESS_TTL, DESKTOP, launch, newContext, newPage, person, PHONE, screenshot } from './browser.mjs';
+import { expectSignedIn, expectSignedOut, fillLogin, logIn, logOut, mailedLink, searchPeople, signUp, storedTokens } from './app.mjs';
+import { ACCESS_TTL, BASE_URL, DESKTOP, launch, newContext, newPage, person, PHONE, screenshot } from './browser.mjs';
 
 /** @type {import('playwright-core').Browser} */
 let browser;
@@ -46,6 +46,13 @@ describe('accounts', () => {
     await Promise.all([signUp(alicePage, alice), signUp(bobPage, bob)]);
     await screenshot(alicePage, 'signed-in-empty');
     await screenshot(bobPage, 'signed-in-empty');
+  });
+
+  it('Bob confirms his e-mail address from the mail, so colleagues can find him by it', async () => {
+    await bobPage.goto(await mailedLink(BASE_URL, bob.email, '/verify-email'));
+    await bobPage.getByText('Your e-mail address is confirmed.').waitFor();
+    await bobPage.getByRole('button', { name: 'Continue to Messenger' }).click();
+    await expectSignedIn(bobPage, bob);
   });
 
   it('keeps only the refresh token in storage, never the access token', async () => {

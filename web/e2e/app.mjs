@@ -44,7 +44,7 @@ export async function expectSignedOut(page) {
 /** @param {Page} page */
 export async function logOut(page) {
   await page.getByRole('button', { name: 'Settings', exact: true }).click();
-  await page.getByRole('dialog', { name: 'Profile and settings' }).getByRole('button', { name: 'Sign out' }).click();
+  await page.getByRole('dialog', { name: 'Profile and settings' }).getByRole('button', { name: 'Sign out', exact: true }).click();
   await expectSignedOut(page);
 }
 
@@ -63,4 +63,26 @@ export async function storedTokens(page) {
   const text = JSON.stringify(entries);
   assert.ok(!/eyJ/.test(text), `no JWT may be stored, found ${text}`);
   return Object.fromEntries(entries);
+}
+
+/**
+ * The newest account link (`/verify-email#token=...` or `/reset-password#token=...`) mailed to
+ * `email`, read from the gateway's `/_dev/mail` page (what the AWS API emulator's SES accepted,
+ * newest first), as a person would open it from their inbox. Waits for it to arrive.
+ * @param {string} baseUrl @param {string} email @param {'/verify-email' | '/reset-password'} path
+ * @param {number} [count] how many such links must have arrived (for a resent one)
+ */
+export async function mailedLink(baseUrl, email, path, count = 1) {
+  const pattern = new RegExp(`https?://[^"'\\s<>]*${path}#token=[A-Za-z0-9_-]+`, 'g');
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const page = await (await fetch(`${baseUrl}/_dev/mail`)).text();
+    const links = page
+      .split('<article>')
+      .filter((article) => article.includes(`To ${email} `))
+      .flatMap((article) => article.match(pattern) ?? []);
+    if (links.length >= count) return /** @type {string} */ (links[0]);
+    if (Date.now() > deadline) throw new Error(`no ${path} link mailed to ${email} (found ${links.length} of ${count})`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }

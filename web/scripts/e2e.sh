@@ -45,6 +45,8 @@ export DATABASE_URL="${TEST_DATABASE_URL%/*}/e2e"
 export JWT_SECRET="e2e-only-secret-$(date +%s%N)-0123456789abcdef"
 export LOG_FORMAT=pretty RUST_LOG=${RUST_LOG:-warn}
 export ACCESS_TOKEN_TTL_SECS=${E2E_ACCESS_TTL:-6}
+# The browser tests ask for a second verification mail right after the first.
+export ACCOUNT_MAIL_INTERVAL_SECS=${E2E_ACCOUNT_MAIL_INTERVAL:-0}
 # As localstack/dev.sh does: one process serves every route, so it needs more than a Lambda's 2
 # database connections (with 2, bursts of sends and presence fan-outs wait on the pool).
 export DB_POOL_SIZE=${DB_POOL_SIZE:-16}

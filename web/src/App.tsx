@@ -1,7 +1,13 @@
-/** Chooses the screen from the session: a splash while it is checked, sign-in, or the app. */
-import { useEffect } from 'react';
+/**
+ * Chooses the screen: a page a mailed link opens (verify the e-mail, reset the password), or
+ * from the session: a splash while it is checked, sign-in, or the app.
+ */
+import { useEffect, useState } from 'react';
 
+import { ResetPasswordPage } from './features/account/ResetPasswordPage';
+import { VerifyEmailPage } from './features/account/VerifyEmailPage';
 import { AuthScreen } from './features/auth/AuthScreen';
+import { accountLinkOf } from './lib/linkToken';
 import { AppShell } from './features/shell/AppShell';
 import { authStore, useAuth } from './state/auth';
 import { endSession } from './state/session';
@@ -11,6 +17,7 @@ import { Spinner } from './ui/Spinner';
 
 export function App() {
   const status = useAuth((s) => s.status);
+  const [link, setLink] = useState(() => accountLinkOf(window.location.pathname));
 
   // Nothing of one account may leak into the next one signed in on this page.
   useEffect(
@@ -20,6 +27,14 @@ export function App() {
       }),
     [],
   );
+
+  // A mailed link's page, then on into the app at `/` (the token leaves the address).
+  const leaveLink = () => {
+    window.history.replaceState(null, '', '/');
+    setLink(null);
+  };
+  if (link === 'verify-email') return <VerifyEmailPage onDone={leaveLink} />;
+  if (link === 'reset-password') return <ResetPasswordPage onDone={leaveLink} />;
 
   switch (status) {
     case 'restoring':

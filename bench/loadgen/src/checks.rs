@@ -86,29 +86,15 @@ pub async fn mailed(
         }
         anyhow::Ok(count)
     };
-    // The emulator's list of sent mail now and then fails while it is busy: ask again.
-    let count_retrying = || async {
-        let mut tries = 0;
-        loop {
-            match count().await {
-                Ok(c) => return Ok(c),
-                Err(e) if tries >= 10 => return Err(e),
-                Err(_) => {
-                    tries += 1;
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
-            }
-        }
-    };
     let started = Instant::now();
-    let mut seen = count_retrying().await?;
+    let mut seen = count().await?;
     while seen.len() < offline.len() && started.elapsed() < wait {
         tokio::time::sleep(Duration::from_secs(1)).await;
-        seen = count_retrying().await?;
+        seen = count().await?;
     }
     // A duplicate would follow its first copy closely: look once more a little later.
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let seen = count_retrying().await?;
+    let seen = count().await?;
     Ok(Mailed {
         offline: offline.len(),
         once: seen.values().filter(|&&n| n == 1).count(),

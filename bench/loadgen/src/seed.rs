@@ -42,8 +42,8 @@ pub async fn seed(
         .collect();
     let names: Vec<String> = (0..users).map(|i| format!("Load {i}")).collect();
     db.execute(
-        "INSERT INTO users (id, email, password_hash, display_name) \
-         SELECT id, email, $3, name FROM unnest($1::uuid[], $2::text[], $4::text[]) AS t(id, email, name)",
+        "INSERT INTO users (id, email, password_hash, display_name, email_verified_at) \
+         SELECT id, email, $3, name, now() FROM unnest($1::uuid[], $2::text[], $4::text[]) AS t(id, email, name)",
         &[&ids, &emails, &hash, &names],
     )
     .await?;
@@ -84,12 +84,18 @@ pub async fn seed(
     // autovacuum would give them soon, so the planner sees tables of their real size.
     db.batch_execute("ANALYZE users, chats, chat_members, messages")
         .await?;
+    // Access tokens name a live session (each user's id doubles as its session's).
+    db.execute(
+        "INSERT INTO sessions (id, user_id) SELECT id, id FROM unnest($1::uuid[]) AS t(id)",
+        &[&ids],
+    )
+    .await?;
     let users = ids
         .into_iter()
         .map(|id| {
             Ok(User {
                 id,
-                token: keys.issue(UserId(id))?,
+                token: keys.issue(UserId(id), shared::auth::SessionId(id))?,
             })
         })
         .collect::<Result<Vec<_>, shared::ApiError>>()?;

@@ -15,10 +15,11 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument as _;
 
 use super::{catch_panic, handler_panicked};
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, Signed};
 use crate::contract::ErrorCode;
 use crate::ctx::Ctx;
 use crate::error::ApiError;
+use crate::repo::sessions;
 
 /// Largest request body accepted; anything bigger is answered 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -128,8 +129,27 @@ impl HttpRequest {
             })
     }
 
-    /// The caller, from `Authorization: Bearer <access token>`.
-    pub fn auth(&self, ctx: &Ctx) -> Result<AuthUser, ApiError> {
+    /// The caller, from `Authorization: Bearer <access token>` of a live session.
+    pub async fn auth(&self, ctx: &Ctx) -> Result<AuthUser, ApiError> {
+        Ok(self.authenticate(ctx).await?.user)
+    }
+
+    /// The caller and their session. A well-signed token of a session that ended (logout,
+    /// sign-out everywhere, reuse, reset, deletion) is refused at once: one primary-key
+    /// lookup of `sessions` per request (`repo::sessions::is_live`).
+    pub async fn authenticate(&self, ctx: &Ctx) -> Result<Signed, ApiError> {
+        let signed = self.bearer(ctx)?;
+        let db = ctx.db.get().await?;
+        if sessions::is_live(&db, signed.session, signed.user.id).await? {
+            Ok(signed)
+        } else {
+            Err(ApiError::unauthorized(
+                "this session has ended; sign in again",
+            ))
+        }
+    }
+
+    fn bearer(&self, ctx: &Ctx) -> Result<Signed, ApiError> {
         let header = self
             .headers
             .get(AUTHORIZATION)
@@ -189,6 +209,15 @@ impl HttpResponse {
                 ),
             ],
             body: Some(page),
+        }
+    }
+
+    /// 202 with no body: the request was taken (e.g. a mail is on its way).
+    pub fn accepted() -> Self {
+        Self {
+            status: StatusCode::ACCEPTED,
+            headers: Vec::new(),
+            body: None,
         }
     }
 

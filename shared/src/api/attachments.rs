@@ -25,7 +25,7 @@ fn attachment_id(req: &HttpRequest) -> Result<AttachmentId, ApiError> {
               (status = 401, body = ErrorBody), (status = 404, description = "`chat_not_found`", body = ErrorBody),
               (status = 503, description = "`attachments_unavailable`", body = ErrorBody)))]
 pub async fn create_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let me = req.auth(&ctx)?;
+    let me = req.auth(&ctx).await?;
     HttpResponse::created(&uploads::presign_upload(&ctx, me, req.json()?).await?)
 }
 
@@ -37,7 +37,7 @@ pub async fn create_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse,
               (status = 409, description = "`upload_incomplete`: no file, or not the declared size", body = ErrorBody),
               (status = 503, description = "`attachments_unavailable`", body = ErrorBody)))]
 pub async fn complete_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let me = req.auth(&ctx)?;
+    let me = req.auth(&ctx).await?;
     let attachment = uploads::complete(&ctx, me, attachment_id(&req)?).await?;
     HttpResponse::json(http::StatusCode::ACCEPTED, &attachment)
 }
@@ -50,7 +50,7 @@ pub async fn complete_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpRespons
               (status = 409, description = "`attachment_rejected`, `attachment_not_uploaded`", body = ErrorBody),
               (status = 503, description = "`attachments_unavailable`", body = ErrorBody)))]
 pub async fn get_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let me = req.auth(&ctx)?;
+    let me = req.auth(&ctx).await?;
     HttpResponse::ok(&uploads::download(&ctx, me, attachment_id(&req)?).await?)
 }
 

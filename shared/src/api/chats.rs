@@ -81,7 +81,7 @@ fn created_or_ok(chat: &Chat, created: bool) -> Result<HttpResponse, ApiError> {
               (status = 400, description = "`invalid_request`, `invalid_title`, `cannot_chat_with_self`, `unknown_user`, `too_many_members`", body = ErrorBody),
               (status = 401, body = ErrorBody)))]
 pub async fn create_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let me = req.auth(&ctx)?;
+    let me = req.auth(&ctx).await?;
     let (chat, created) = create(&ctx, me, req.json()?).await?;
     created_or_ok(&chat, created)
 }
@@ -89,7 +89,7 @@ pub async fn create_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse,
 #[utoipa::path(get, path = "/api/chats", tag = "chats", security(("bearer" = [])),
     responses((status = 200, body = ChatList), (status = 401, body = ErrorBody)))]
 pub async fn list_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let me = req.auth(&ctx)?;
+    let me = req.auth(&ctx).await?;
     HttpResponse::ok(&list(&ctx, me).await?)
 }
 
@@ -98,7 +98,7 @@ pub async fn list_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, A
     responses((status = 200, body = Chat), (status = 401, body = ErrorBody),
               (status = 404, description = "`chat_not_found`", body = ErrorBody)))]
 pub async fn get_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let me = req.auth(&ctx)?;
+    let me = req.auth(&ctx).await?;
     HttpResponse::ok(&get(&ctx, me, chat_id(&req)?).await?)
 }
 
@@ -110,7 +110,7 @@ pub async fn get_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, Ap
               (status = 404, description = "`chat_not_found`", body = ErrorBody),
               (status = 409, description = "`direct_chat_members_fixed`, `chat_full`", body = ErrorBody)))]
 pub async fn add_member_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let me = req.auth(&ctx)?;
+    let me = req.auth(&ctx).await?;
     let (chat, added) = add_member(&ctx, me, chat_id(&req)?, req.json()?).await?;
     created_or_ok(&chat, added)
 }
@@ -122,7 +122,7 @@ pub async fn add_member_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpRespo
               (status = 404, description = "`chat_not_found`, `member_not_found`", body = ErrorBody),
               (status = 409, description = "`direct_chat_members_fixed`", body = ErrorBody)))]
 pub async fn remove_member_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let me = req.auth(&ctx)?;
+    let me = req.auth(&ctx).await?;
     let chat = chat_id(&req)?;
     let user = req.path("user_id", ErrorCode::MemberNotFound)?;
     remove_member(&ctx, me, chat, user).await?;

@@ -80,7 +80,7 @@ fn message_id(req: &HttpRequest) -> Result<MessageId, ApiError> {
               (status = 400, description = "`invalid_limit`, `invalid_cursor`, `invalid_request`", body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 404, description = "`chat_not_found`", body = ErrorBody)))]
 pub async fn history_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let me = req.auth(&ctx)?;
+    let me = req.auth(&ctx).await?;
     HttpResponse::ok(&history(&ctx, me, chat_id(&req)?, req.query()?).await?)
 }
 
@@ -91,7 +91,7 @@ pub async fn history_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse
               (status = 401, body = ErrorBody), (status = 404, description = "`chat_not_found`", body = ErrorBody),
               (status = 409, description = "`client_message_id_reused`, `attachment_already_sent`, `attachment_not_uploaded`, `attachment_rejected`", body = ErrorBody)))]
 pub async fn send_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let me = req.auth(&ctx)?;
+    let me = req.auth(&ctx).await?;
     let outcome = send(&ctx, me, chat_id(&req)?, req.json()?).await?;
     if outcome.created {
         HttpResponse::created(&outcome.message)
@@ -108,7 +108,7 @@ pub async fn send_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, A
               (status = 404, description = "`chat_not_found`, `message_not_found`", body = ErrorBody),
               (status = 409, description = "`message_deleted`", body = ErrorBody)))]
 pub async fn edit_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let me = req.auth(&ctx)?;
+    let me = req.auth(&ctx).await?;
     let (chat, id) = (chat_id(&req)?, message_id(&req)?);
     HttpResponse::ok(&edit(&ctx, me, chat, id, req.json()?).await?)
 }
@@ -119,7 +119,7 @@ pub async fn edit_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, A
               (status = 403, description = "`not_message_sender`", body = ErrorBody),
               (status = 404, description = "`chat_not_found`, `message_not_found`", body = ErrorBody)))]
 pub async fn delete_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let me = req.auth(&ctx)?;
+    let me = req.auth(&ctx).await?;
     let (chat, id) = (chat_id(&req)?, message_id(&req)?);
     HttpResponse::ok(&delete(&ctx, me, chat, id).await?)
 }
@@ -129,6 +129,6 @@ pub async fn delete_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse,
     responses((status = 200, body = ReadMarker), (status = 400, description = "`invalid_seq`", body = ErrorBody),
               (status = 401, body = ErrorBody), (status = 404, description = "`chat_not_found`", body = ErrorBody)))]
 pub async fn mark_read_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let me = req.auth(&ctx)?;
+    let me = req.auth(&ctx).await?;
     HttpResponse::ok(&mark_read(&ctx, me, chat_id(&req)?, req.json()?).await?)
 }

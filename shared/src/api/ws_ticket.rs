@@ -1,7 +1,7 @@
 //! `POST /api/ws/ticket`: a single-use ticket for the WebSocket `$connect`.
 
 use crate::adapter::http::{HttpRequest, HttpResponse};
-use crate::auth::AuthUser;
+use crate::auth::Signed;
 use crate::contract::ErrorBody;
 use crate::contract::realtime::TicketResponse;
 use crate::ctx::Ctx;
@@ -9,14 +9,15 @@ use crate::error::ApiError;
 use crate::service::accounts;
 
 /// `POST /api/ws/ticket`: browsers cannot set headers on a WebSocket handshake, and a ticket
-/// keeps the access token itself out of URLs and access logs.
-pub async fn issue(ctx: &Ctx, user: AuthUser) -> Result<TicketResponse, ApiError> {
-    accounts::issue_ticket(ctx, user).await
+/// keeps the access token itself out of URLs and access logs. A ticket belongs to the
+/// caller's session (none is issued for one that ended: the adapter refuses its token).
+pub async fn issue(ctx: &Ctx, caller: Signed) -> Result<TicketResponse, ApiError> {
+    accounts::issue_ticket(ctx, caller).await
 }
 
 #[utoipa::path(post, path = "/api/ws/ticket", tag = "realtime", security(("bearer" = [])),
     responses((status = 201, body = TicketResponse), (status = 401, body = ErrorBody)))]
 pub async fn issue_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let user = req.auth(&ctx)?;
-    HttpResponse::created(&issue(&ctx, user).await?)
+    let caller = req.authenticate(&ctx).await?;
+    HttpResponse::created(&issue(&ctx, caller).await?)
 }

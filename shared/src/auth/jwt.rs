@@ -1,5 +1,6 @@
-//! Access tokens: HS256 JWTs with sub/exp/iat/iss. Verification pins the algorithm, so
-//! `alg: none` or any other algorithm is refused.
+//! Access tokens: HS256 JWTs with sub/sid/exp/iat/iss. Verification pins the algorithm, so
+//! `alg: none` or any other algorithm is refused. `sid` names the session (the refresh-token
+//! family) that issued the token; the adapter checks it is still live on every request.
 
 use chrono::Utc;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
@@ -7,7 +8,7 @@ use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::auth::AuthUser;
+use crate::auth::{AuthUser, SessionId, Signed};
 use crate::config::Config;
 use crate::contract::UserId;
 use crate::error::ApiError;
@@ -15,6 +16,8 @@ use crate::error::ApiError;
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Claims {
     pub sub: Uuid,
+    /// The session (refresh-token family) the token belongs to.
+    pub sid: Uuid,
     pub exp: i64,
     pub iat: i64,
     pub iss: String,
@@ -48,10 +51,11 @@ impl TokenKeys {
         self.ttl_secs
     }
 
-    pub fn issue(&self, user: UserId) -> Result<String, ApiError> {
+    pub fn issue(&self, user: UserId, session: SessionId) -> Result<String, ApiError> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user.0,
+            sid: session.0,
             iat: now,
             exp: now + self.ttl_secs,
             iss: self.issuer.clone(),
@@ -60,10 +64,15 @@ impl TokenKeys {
             .map_err(|e| ApiError::Internal(e.into()))
     }
 
-    pub fn verify(&self, token: &str) -> Result<AuthUser, ApiError> {
+    /// The caller and session a token names, if it is well signed and unexpired. Whether the
+    /// session is still live is the adapter's check (it needs the database).
+    pub fn verify(&self, token: &str) -> Result<Signed, ApiError> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
-            .map(|data| AuthUser {
-                id: UserId(data.claims.sub),
+            .map(|data| Signed {
+                user: AuthUser {
+                    id: UserId(data.claims.sub),
+                },
+                session: SessionId(data.claims.sid),
             })
             .map_err(|_| ApiError::unauthorized("the access token is invalid or expired"))
     }

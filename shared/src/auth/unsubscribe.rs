@@ -90,7 +90,10 @@ mod tests {
         let token = issue(&cfg, user).unwrap();
         assert_eq!(verify(&cfg, &token).unwrap(), user);
         // An access token (same secret, other key and no purpose) is refused...
-        let access = crate::auth::jwt::TokenKeys::new(&cfg).issue(user).unwrap();
+        let session = crate::auth::SessionId(Uuid::new_v4());
+        let access = crate::auth::jwt::TokenKeys::new(&cfg)
+            .issue(user, session)
+            .unwrap();
         let err = verify(&cfg, &access).unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidUnsubscribeToken);
         // ...and an unsubscribe token is no access token.

@@ -136,6 +136,32 @@ impl Pusher {
         }
     }
 
+    /// Closes a connection (DeleteConnection): API Gateway sends the client a close frame and
+    /// drops the socket. Gone counts as closed.
+    pub async fn close(&self, connection_id: &str) -> Delivery {
+        let Some(client) = &self.client else {
+            return Delivery::Failed("pushing is not configured".into());
+        };
+        let call = client
+            .delete_connection()
+            .connection_id(connection_id)
+            .send();
+        match tokio::time::timeout(self.timeout, call).await {
+            Err(_) => Delivery::Failed("timed out".into()),
+            Ok(Ok(_)) => Delivery::Delivered,
+            Ok(Err(err))
+                if err
+                    .as_service_error()
+                    .is_some_and(|e| e.is_gone_exception()) =>
+            {
+                Delivery::Gone
+            }
+            Ok(Err(err)) => Delivery::Failed(
+                aws_sdk_apigatewaymanagement::error::DisplayErrorContext(err).to_string(),
+            ),
+        }
+    }
+
     /// Whether API Gateway still knows the connection (GetConnection). `None` when it could
     /// not tell (an error other than Gone).
     pub async fn is_connected(&self, connection_id: &str) -> Option<bool> {

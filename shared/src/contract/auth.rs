@@ -35,3 +35,25 @@ pub struct AuthResponse {
     /// Seconds until the access token expires.
     pub expires_in: i64,
 }
+
+/// A token from a mailed link (e-mail verification).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenRequest {
+    pub token: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetRequest {
+    pub email: String,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordResetConfirm {
+    /// The token from the mailed link.
+    pub token: String,
+    /// The new password (8 to 128 characters).
+    pub password: String,
+}

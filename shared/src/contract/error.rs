@@ -54,6 +54,10 @@ error_codes! {
     InvalidCursor = "invalid_cursor", BAD_REQUEST;
     InvalidFilename = "invalid_filename", BAD_REQUEST;
     InvalidUnsubscribeToken = "invalid_unsubscribe_token", BAD_REQUEST;
+    /// An e-mail verification link that is unknown, used, expired, or for an old address.
+    InvalidVerificationToken = "invalid_verification_token", BAD_REQUEST;
+    /// A password reset link that is unknown, used or expired.
+    InvalidResetToken = "invalid_reset_token", BAD_REQUEST;
     ContentTypeNotAllowed = "content_type_not_allowed", BAD_REQUEST;
     AttachmentTooLarge = "attachment_too_large", BAD_REQUEST;
     TooManyAttachments = "too_many_attachments", BAD_REQUEST;
@@ -71,6 +75,8 @@ error_codes! {
     // 403: established, but not allowed.
     NotChatOwner = "not_chat_owner", FORBIDDEN;
     NotMessageSender = "not_message_sender", FORBIDDEN;
+    /// The current password given to confirm a change is not the account's.
+    WrongPassword = "wrong_password", FORBIDDEN;
     // 404: it does not exist, or the caller may not know that it does.
     /// No such route.
     NotFound = "not_found", NOT_FOUND;
@@ -81,6 +87,7 @@ error_codes! {
     AttachmentNotFound = "attachment_not_found", NOT_FOUND;
     // 409: the request conflicts with what is stored.
     EmailTaken = "email_taken", CONFLICT;
+    EmailAlreadyVerified = "email_already_verified", CONFLICT;
     ClientMessageIdReused = "client_message_id_reused", CONFLICT;
     MessageDeleted = "message_deleted", CONFLICT;
     ChatFull = "chat_full", CONFLICT;
@@ -93,6 +100,9 @@ error_codes! {
     AttachmentAlreadySent = "attachment_already_sent", CONFLICT;
     // 413
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE;
+    // 429
+    /// Asked again too soon (e.g. another verification mail within a minute).
+    TooManyRequests = "too_many_requests", TOO_MANY_REQUESTS;
     // 5xx: the server's side; the message never says more than this.
     InternalError = "internal_error", INTERNAL_SERVER_ERROR;
     /// A dependency (the database) cannot be reached; try again later.

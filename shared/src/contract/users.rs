@@ -13,6 +13,9 @@ pub struct Me {
     pub email: String,
     pub display_name: String,
     pub email_notifications: bool,
+    /// Whether the address was proven (a verification or reset link was followed). Until it
+    /// is, the account is not found by e-mail and is sent no notification mail.
+    pub email_verified: bool,
     pub created_at: DateTime<Utc>,
 }
 
@@ -29,6 +32,21 @@ pub struct PublicUser {
 pub struct UpdateMe {
     pub display_name: Option<String>,
     pub email_notifications: Option<bool>,
+}
+
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangePassword {
+    pub current_password: String,
+    /// 8 to 128 characters.
+    pub new_password: String,
+}
+
+/// Deleting one's account takes the password, so an unattended signed-in tab cannot.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DeleteMe {
+    pub password: String,
 }
 
 #[derive(Debug, Serialize, Deserialize, IntoParams)]

@@ -242,6 +242,18 @@ pub async fn remove_member(
         == 1)
 }
 
+/// The group chats `user` is a member of (an account's deletion leaves them).
+pub async fn groups_of(db: &impl GenericClient, user: UserId) -> Result<Vec<ChatId>, ApiError> {
+    let rows = super::query(
+        db,
+        "SELECT m.chat_id FROM chat_members m JOIN chats c ON c.id = m.chat_id \
+         WHERE m.user_id = $1 AND c.kind = 'group' ORDER BY m.chat_id",
+        &[&user.0],
+    )
+    .await?;
+    rows.iter().map(|r| Ok(ChatId(r.try_get(0)?))).collect()
+}
+
 /// Makes the longest-standing member the owner when the chat has none (its owner left).
 pub async fn ensure_owner(db: &impl GenericClient, chat_id: ChatId) -> Result<(), ApiError> {
     super::execute(

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use super::GenericClient;
+use crate::auth::SessionId;
 use crate::contract::{ChatId, UserId};
 use crate::error::ApiError;
 
@@ -45,16 +46,19 @@ pub fn sender_ctes(user: &str, conn: &str, touch: &str) -> String {
     )
 }
 
+/// Stores a connection of `user`'s `session` (revoking the session removes it).
 pub async fn insert(
     db: &impl GenericClient,
     connection_id: &str,
     user: UserId,
+    session: SessionId,
 ) -> Result<(), ApiError> {
     super::execute(
         db,
-        "INSERT INTO connections (connection_id, user_id) VALUES ($1, $2) \
-         ON CONFLICT (connection_id) DO UPDATE SET user_id = EXCLUDED.user_id",
-        &[&connection_id, &user.0],
+        "INSERT INTO connections (connection_id, user_id, session_id) VALUES ($1, $2, $3) \
+         ON CONFLICT (connection_id) DO UPDATE \
+         SET user_id = EXCLUDED.user_id, session_id = EXCLUDED.session_id",
+        &[&connection_id, &user.0, &session.0],
     )
     .await?;
     Ok(())

@@ -1,6 +1,7 @@
 //! Repositories: the only place with SQL. Each takes any `GenericClient`, so callers can pass a
 //! pooled connection or a transaction.
 
+pub mod account_tokens;
 pub mod attachments;
 pub mod chats;
 pub mod connections;
@@ -9,6 +10,7 @@ pub mod notifications;
 pub mod outbox;
 pub mod refresh_tokens;
 pub mod send;
+pub mod sessions;
 pub mod users;
 pub mod ws_tickets;
 

@@ -10,10 +10,10 @@ use crate::contract::{ChatId, ChatKind, UserId};
 use crate::error::ApiError;
 
 /// The members of `chat` (not `sender`) who are due a notification job for message `seq`:
-/// notifications on, no live connection, the message unread. Marks them queued and returns
-/// them, except those whose earlier job is still waiting out its delay for at least
-/// `pending_secs` more seconds, and those a job for the end of their mail window is already
-/// queued for (either job will mail about this message too).
+/// notifications on, a verified address, no live connection, the message unread. Marks them
+/// queued and returns them, except those whose earlier job is still waiting out its delay for
+/// at least `pending_secs` more seconds, and those a job for the end of their mail window is
+/// already queued for (either job will mail about this message too).
 pub async fn mark_queued(
     db: &impl GenericClient,
     chat: ChatId,
@@ -27,7 +27,7 @@ pub async fn mark_queued(
              SELECT m.user_id, m.chat_id, now() FROM chat_members m \
              JOIN users u ON u.id = m.user_id \
              WHERE m.chat_id = $1 AND m.user_id <> $2 AND m.last_read_seq < $3 \
-               AND u.email_notifications \
+               AND u.email_notifications AND u.email_verified_at IS NOT NULL \
                AND NOT EXISTS (SELECT 1 FROM connections c WHERE c.user_id = m.user_id) \
              ON CONFLICT (user_id, chat_id) DO UPDATE SET queued_at = now() \
              WHERE (n.queued_at IS NULL \
@@ -63,6 +63,7 @@ pub async fn unmark_queued(
 pub struct Recipient {
     pub email: String,
     pub display_name: String,
+    /// Notifications on and the address verified (mail goes only to proven mailboxes).
     pub opted_in: bool,
     pub online: bool,
     pub last_read_seq: i64,
@@ -85,7 +86,9 @@ pub async fn recipient(
 ) -> Result<Option<Recipient>, ApiError> {
     let row = super::query_opt(
         db,
-        "SELECT u.email, u.display_name, u.email_notifications, \
+        "SELECT u.email, u.display_name, \
+                    (u.email_notifications AND u.email_verified_at IS NOT NULL) \
+                        AS email_notifications, \
                     EXISTS (SELECT 1 FROM connections c WHERE c.user_id = u.id) AS online, \
                     m.last_read_seq, c.kind, c.title, c.last_seq, \
                     coalesce(n.notified_seq, 0) AS notified_seq, n.last_sent_at, \

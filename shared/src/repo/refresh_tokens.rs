@@ -1,4 +1,5 @@
-//! Refresh tokens: stored as digests, grouped in families (one per login), rotated on use.
+//! Refresh tokens: stored as digests, grouped in families (one per login: a session,
+//! `repo::sessions`), rotated on use. Rotation and revocation lock the session row first.
 
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
@@ -40,16 +41,31 @@ pub async fn insert(
     Ok(())
 }
 
-/// Finds a token by digest and locks its row, so two concurrent refreshes with the same token
-/// are serialised: the second sees it used.
-pub async fn find_for_update(
+/// The family (session) of the token with this digest, without locking anything: the caller
+/// locks the session, then reads the token with `find`.
+pub async fn family_of(
+    db: &impl GenericClient,
+    token_hash: &[u8],
+) -> Result<Option<Uuid>, ApiError> {
+    let row = super::query_opt(
+        db,
+        "SELECT family_id FROM refresh_tokens WHERE token_hash = $1",
+        &[&token_hash],
+    )
+    .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Finds a token by digest. Read after the session's lock is held, it shows what every
+/// earlier rotation of the family committed.
+pub async fn find(
     db: &impl GenericClient,
     token_hash: &[u8],
 ) -> Result<Option<RefreshTokenRow>, ApiError> {
     let row = super::query_opt(
         db,
         "SELECT id, family_id, user_id, expires_at, used_at, revoked_at \
-             FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE",
+             FROM refresh_tokens WHERE token_hash = $1",
         &[&token_hash],
     )
     .await?;
@@ -72,16 +88,6 @@ pub async fn mark_used(db: &impl GenericClient, id: Uuid) -> Result<(), ApiError
     )
     .await?;
     Ok(())
-}
-
-pub async fn revoke_family(db: &impl GenericClient, family_id: Uuid) -> Result<u64, ApiError> {
-    Ok(super::execute(
-        db,
-        "UPDATE refresh_tokens SET revoked_at = now() \
-             WHERE family_id = $1 AND revoked_at IS NULL",
-        &[&family_id],
-    )
-    .await?)
 }
 
 /// Removes tokens that expired more than a day ago (run by the sweeper).

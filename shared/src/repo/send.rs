@@ -82,7 +82,8 @@ fn sql() -> String {
              SELECT $4, $1, last_seq, (SELECT id FROM sender), $3, $5 FROM bumped
              RETURNING {COLUMNS}
          ), recipients AS (
-             SELECT m.user_id, u.email_notifications, c.connection_id
+             SELECT m.user_id, c.connection_id, \
+                    u.email_notifications AND u.email_verified_at IS NOT NULL AS email_notifications
              FROM chat_members m JOIN users u ON u.id = m.user_id
              LEFT JOIN connections c ON c.user_id = m.user_id
              WHERE m.chat_id = $1 AND EXISTS (SELECT 1 FROM inserted)

@@ -15,6 +15,7 @@ pub struct UserRow {
     pub email: String,
     pub display_name: String,
     pub email_notifications: bool,
+    pub email_verified: bool,
     pub created_at: DateTime<Utc>,
     pub last_seen_at: Option<DateTime<Utc>>,
 }
@@ -26,6 +27,7 @@ impl From<UserRow> for Me {
             email: u.email,
             display_name: u.display_name,
             email_notifications: u.email_notifications,
+            email_verified: u.email_verified,
             created_at: u.created_at,
         }
     }
@@ -41,7 +43,8 @@ impl From<UserRow> for PublicUser {
     }
 }
 
-const COLUMNS: &str = "id, email, display_name, email_notifications, created_at, last_seen_at";
+const COLUMNS: &str = "id, email, display_name, email_notifications, \
+     email_verified_at IS NOT NULL AS email_verified, created_at, last_seen_at";
 
 fn from_row(row: &Row) -> Result<UserRow, tokio_postgres::Error> {
     Ok(UserRow {
@@ -49,6 +52,7 @@ fn from_row(row: &Row) -> Result<UserRow, tokio_postgres::Error> {
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
         email_notifications: row.try_get("email_notifications")?,
+        email_verified: row.try_get("email_verified")?,
         created_at: row.try_get("created_at")?,
         last_seen_at: row.try_get("last_seen_at")?,
     })
@@ -92,12 +96,14 @@ pub async fn find(db: &impl GenericClient, id: UserId) -> Result<Option<UserRow>
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
-/// The user and their password hash, for logging in.
+/// The live account with this e-mail and its password hash, for logging in.
 pub async fn find_credentials(
     db: &impl GenericClient,
     email: &str,
 ) -> Result<Option<(UserRow, String)>, ApiError> {
-    let sql = format!("SELECT {COLUMNS}, password_hash FROM users WHERE email = $1");
+    let sql = format!(
+        "SELECT {COLUMNS}, password_hash FROM users WHERE email = $1 AND deleted_at IS NULL"
+    );
     let row = super::query_opt(db, &sql, &[&email]).await?;
     match row {
         None => Ok(None),
@@ -129,8 +135,9 @@ pub async fn update_profile(
     Ok(row.as_ref().map(from_row).transpose()?)
 }
 
-/// Users whose display name starts with `query` (case-insensitive) or whose e-mail is exactly
-/// `query`, excluding `caller`; at most `limit`, by name.
+/// Users whose display name starts with `query` (case-insensitive) or whose verified e-mail
+/// is exactly `query`, excluding `caller` and deleted accounts; at most `limit`, by name. An
+/// unverified address finds nobody: anyone could have typed it at registration.
 pub async fn search(
     db: &impl GenericClient,
     caller: UserId,
@@ -140,7 +147,8 @@ pub async fn search(
     let pattern = format!("{}%", escape_like(&query.to_lowercase()));
     let sql = format!(
         "SELECT {COLUMNS} FROM users \
-         WHERE id <> $1 AND (lower(display_name) LIKE $2 OR email = $3) \
+         WHERE id <> $1 AND deleted_at IS NULL \
+           AND (lower(display_name) LIKE $2 OR (email = $3 AND email_verified_at IS NOT NULL)) \
          ORDER BY lower(display_name), id LIMIT $4"
     );
     let rows = super::query(
@@ -152,13 +160,13 @@ pub async fn search(
     Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
 }
 
-/// Ids among `ids` that name no user.
+/// Ids among `ids` that name no live user (a deleted account cannot join chats).
 pub async fn unknown_ids(db: &impl GenericClient, ids: &[UserId]) -> Result<Vec<UserId>, ApiError> {
     let raw: Vec<uuid::Uuid> = ids.iter().map(|u| u.0).collect();
     let rows = super::query(
         db,
         "SELECT t.id FROM unnest($1::uuid[]) AS t(id) \
-             WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.id)",
+             WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = t.id AND u.deleted_at IS NULL)",
         &[&raw],
     )
     .await?;
@@ -187,6 +195,76 @@ pub async fn touch_last_seen(
     )
     .await?;
     Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// The password hash of a live account (to confirm a password change or a deletion).
+pub async fn password_hash(
+    db: &impl GenericClient,
+    id: UserId,
+) -> Result<Option<String>, ApiError> {
+    let row = super::query_opt(
+        db,
+        "SELECT password_hash FROM users WHERE id = $1 AND deleted_at IS NULL",
+        &[&id.0],
+    )
+    .await?;
+    Ok(row.map(|r| r.try_get(0)).transpose()?)
+}
+
+/// Sets a new password hash; with `verified`, the address counts as proven too (a reset link
+/// reached it).
+pub async fn set_password(
+    db: &impl GenericClient,
+    id: UserId,
+    password_hash: &str,
+    verified: bool,
+) -> Result<bool, ApiError> {
+    Ok(super::execute(
+        db,
+        "UPDATE users SET password_hash = $2, \
+             email_verified_at = CASE WHEN $3 THEN coalesce(email_verified_at, now()) \
+                                      ELSE email_verified_at END \
+         WHERE id = $1 AND deleted_at IS NULL",
+        &[&id.0, &password_hash, &verified],
+    )
+    .await?
+        == 1)
+}
+
+/// Marks `email` verified for `id`, if it is still the account's address. Returns whether it
+/// is (now) verified.
+pub async fn mark_verified(
+    db: &impl GenericClient,
+    id: UserId,
+    email: &str,
+) -> Result<bool, ApiError> {
+    Ok(super::execute(
+        db,
+        "UPDATE users SET email_verified_at = coalesce(email_verified_at, now()) \
+         WHERE id = $1 AND email = $2 AND deleted_at IS NULL",
+        &[&id.0, &email],
+    )
+    .await?
+        == 1)
+}
+
+/// The name a deleted account shows under its messages.
+pub const DELETED_NAME: &str = "Deleted account";
+
+/// Turns an account into a tombstone: the row stays (its messages keep their sender and show
+/// "Deleted account"), everything personal goes: address (freed for a new registration),
+/// password, name, settings.
+pub async fn tombstone(db: &impl GenericClient, id: UserId) -> Result<bool, ApiError> {
+    Ok(super::execute(
+        db,
+        "UPDATE users SET email = 'deleted-' || id::text || '@deleted.invalid', \
+             password_hash = '', display_name = $2, email_notifications = false, \
+             email_verified_at = NULL, deleted_at = now() \
+         WHERE id = $1 AND deleted_at IS NULL",
+        &[&id.0, &DELETED_NAME],
+    )
+    .await?
+        == 1)
 }
 
 /// Escapes LIKE's wildcards so a search for `50%` matches only that text.

@@ -1,10 +1,10 @@
 //! Accounts and sessions: registration, login, refresh-token rotation with reuse detection,
-//! logout, WebSocket tickets.
+//! logout (one session or all), WebSocket tickets.
 
 use chrono::{Duration, Utc};
 use uuid::Uuid;
 
-use crate::auth::{AuthUser, opaque, password};
+use crate::auth::{AuthUser, SessionId, Signed, opaque, password};
 use crate::contract::ErrorCode;
 use crate::contract::UserId;
 use crate::contract::auth::AuthResponse;
@@ -12,17 +12,19 @@ use crate::contract::realtime::TicketResponse;
 use crate::ctx::Ctx;
 use crate::domain::{DisplayName, Email, Password};
 use crate::error::ApiError;
-use crate::repo::{refresh_tokens, users, ws_tickets};
+use crate::repo::sessions::Which;
+use crate::repo::{refresh_tokens, sessions as session_rows, users, ws_tickets};
+use crate::service::{sessions, verification};
 
 /// A freshly issued pair of tokens.
 #[derive(Debug)]
-struct Session {
+pub struct Session {
     access_token: String,
     refresh_token: String,
     expires_in: i64,
 }
 
-fn signed_in(user: users::UserRow, session: Session) -> AuthResponse {
+pub fn signed_in(user: users::UserRow, session: Session) -> AuthResponse {
     AuthResponse {
         user: user.into(),
         access_token: session.access_token,
@@ -44,9 +46,11 @@ pub async fn register(
     let mut db = ctx.db.get().await?;
     let tx = db.transaction().await?;
     let user = users::insert(&tx, UserId::new(), &email, &hash, &display_name).await?;
-    let session = start_session(ctx, &tx, user.id, Uuid::now_v7()).await?;
+    let session = new_session(ctx, &tx, user.id).await?;
+    let verify = verification::issue(ctx, &tx, user.id).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user.id, "account registered");
+    verification::mail(ctx, verify).await;
     Ok(signed_in(user, session))
 }
 
@@ -58,7 +62,7 @@ pub async fn login(ctx: &Ctx, email: &str, password: &str) -> Result<AuthRespons
             "e-mail or password is incorrect",
         )
     };
-    let db = ctx.db.get().await?;
+    let mut db = ctx.db.get().await?;
     // A malformed e-mail can't match anyone, but still pays for a hash like any miss.
     let found = match Email::parse(email) {
         Ok(email) => users::find_credentials(&db, email.as_str()).await?,
@@ -73,12 +77,17 @@ pub async fn login(ctx: &Ctx, email: &str, password: &str) -> Result<AuthRespons
         (true, Some(user)) => user,
         _ => return Err(invalid()),
     };
-    let session = start_session(ctx, &db, user.id, Uuid::now_v7()).await?;
+    let tx = db.transaction().await?;
+    let session = new_session(ctx, &tx, user.id).await?;
+    tx.commit().await?;
     Ok(signed_in(user, session))
 }
 
 /// Rotates a refresh token. A token presented a second time means it leaked (or a client
-/// raced itself): the whole family is revoked, so the thief's copy and the rotated one die.
+/// raced itself): the whole session is revoked, so the thief's copy and the rotated one die,
+/// and its sockets close. Rotation and revocation both lock the session's row first, so a
+/// reuse raced against a rotation cannot leave the rotated token alive: whichever comes
+/// second sees what the first committed.
 pub async fn refresh(ctx: &Ctx, refresh_token: &str) -> Result<AuthResponse, ApiError> {
     let invalid = || {
         ApiError::new(
@@ -89,21 +98,30 @@ pub async fn refresh(ctx: &Ctx, refresh_token: &str) -> Result<AuthResponse, Api
     let digest = opaque::digest(refresh_token);
     let mut db = ctx.db.get().await?;
     let tx = db.transaction().await?;
-    let Some(token) = refresh_tokens::find_for_update(&tx, &digest).await? else {
+    let Some(family) = refresh_tokens::family_of(&tx, &digest).await? else {
+        return Err(invalid());
+    };
+    let session = SessionId(family);
+    if session_rows::lock(&tx, session).await? != Some(true) {
+        return Err(invalid());
+    }
+    // Read under the lock: it shows every rotation of this family that committed.
+    let Some(token) = refresh_tokens::find(&tx, &digest).await? else {
         return Err(invalid());
     };
     if token.revoked_at.is_some() {
         return Err(invalid());
     }
     if token.used_at.is_some() {
-        let revoked = refresh_tokens::revoke_family(&tx, token.family_id).await?;
+        let revoked = sessions::end(&tx, Which::One(session)).await?;
         tx.commit().await?;
+        drop(db);
         tracing::warn!(
             user_id = %token.user_id,
-            family_id = %token.family_id,
-            revoked,
-            "refresh token reused; session family revoked"
+            session_id = %session,
+            "refresh token reused; session revoked"
         );
+        sessions::close(ctx, revoked).await;
         return Err(invalid());
     }
     if token.expires_at <= Utc::now() {
@@ -113,55 +131,90 @@ pub async fn refresh(ctx: &Ctx, refresh_token: &str) -> Result<AuthResponse, Api
         return Err(invalid());
     };
     refresh_tokens::mark_used(&tx, token.id).await?;
-    let session = start_session(ctx, &tx, user.id, token.family_id).await?;
+    let next = issue_tokens(ctx, &tx, user.id, session).await?;
     tx.commit().await?;
-    Ok(signed_in(user, session))
+    Ok(signed_in(user, next))
 }
 
-/// Ends the session the refresh token belongs to. Unknown tokens are ignored: logging out is
-/// idempotent and reveals nothing.
+/// Ends the session the refresh token belongs to and closes its sockets. Unknown tokens are
+/// ignored: logging out is idempotent and reveals nothing.
 pub async fn logout(ctx: &Ctx, refresh_token: &str) -> Result<(), ApiError> {
     let digest = opaque::digest(refresh_token);
     let mut db = ctx.db.get().await?;
     let tx = db.transaction().await?;
-    if let Some(token) = refresh_tokens::find_for_update(&tx, &digest).await? {
-        refresh_tokens::revoke_family(&tx, token.family_id).await?;
-    }
+    let Some(family) = refresh_tokens::family_of(&tx, &digest).await? else {
+        return Ok(());
+    };
+    let revoked = sessions::end(&tx, Which::One(SessionId(family))).await?;
     tx.commit().await?;
+    drop(db);
+    sessions::close(ctx, revoked).await;
+    Ok(())
+}
+
+/// Signs the caller out everywhere: every session of the account ends (this one too), every
+/// socket closes.
+pub async fn logout_all(ctx: &Ctx, user: AuthUser) -> Result<(), ApiError> {
+    let mut db = ctx.db.get().await?;
+    let tx = db.transaction().await?;
+    let revoked = sessions::end(&tx, Which::AllOf(user.id)).await?;
+    tx.commit().await?;
+    drop(db);
+    sessions::close(ctx, revoked).await;
     Ok(())
 }
 
 /// A single-use ticket for the WebSocket `$connect`: browsers cannot set headers on a
-/// WebSocket handshake, and a ticket keeps the access token itself out of URLs and logs.
-pub async fn issue_ticket(ctx: &Ctx, user: AuthUser) -> Result<TicketResponse, ApiError> {
+/// WebSocket handshake, and a ticket keeps the access token itself out of URLs and logs. The
+/// ticket belongs to the caller's session: `$connect` refuses it once the session ended.
+pub async fn issue_ticket(ctx: &Ctx, caller: Signed) -> Result<TicketResponse, ApiError> {
     let ticket = opaque::generate();
     let db = ctx.db.get().await?;
     let expires_at = Utc::now() + Duration::seconds(TICKET_TTL_SECS);
-    ws_tickets::insert(&db, &opaque::digest(&ticket), user.id, expires_at).await?;
+    ws_tickets::insert(
+        &db,
+        &opaque::digest(&ticket),
+        caller.user.id,
+        caller.session,
+        expires_at,
+    )
+    .await?;
     Ok(TicketResponse {
         ticket,
         expires_in: TICKET_TTL_SECS,
     })
 }
 
-async fn start_session(
+/// Starts a session (a sign-in) and issues its first tokens.
+pub async fn new_session(
     ctx: &Ctx,
     db: &impl crate::repo::GenericClient,
     user: UserId,
-    family: Uuid,
+) -> Result<Session, ApiError> {
+    let session = SessionId(Uuid::now_v7());
+    session_rows::insert(db, session, user).await?;
+    issue_tokens(ctx, db, user, session).await
+}
+
+/// The next refresh token of `session`, and an access token naming it.
+async fn issue_tokens(
+    ctx: &Ctx,
+    db: &impl crate::repo::GenericClient,
+    user: UserId,
+    session: SessionId,
 ) -> Result<Session, ApiError> {
     let refresh_token = opaque::generate();
     let ttl = Duration::seconds(i64::try_from(ctx.config.refresh_token_ttl.as_secs()).unwrap_or(0));
     refresh_tokens::insert(
         db,
-        family,
+        session.0,
         user,
         &opaque::digest(&refresh_token),
         Utc::now() + ttl,
     )
     .await?;
     Ok(Session {
-        access_token: ctx.tokens.issue(user)?,
+        access_token: ctx.tokens.issue(user, session)?,
         refresh_token,
         expires_in: ctx.tokens.ttl_secs(),
     })

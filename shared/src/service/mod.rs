@@ -2,14 +2,19 @@
 //! follows a write (`announce`: who is told of each stored change, and how).
 
 pub mod access;
+pub mod account_mail;
 pub mod accounts;
 pub mod announce;
 pub mod attachments;
 pub mod chats;
+pub mod deletion;
 pub mod health;
 pub mod messages;
 pub mod notifications;
 pub mod outbox;
+pub mod password;
 pub mod realtime;
 pub mod sending;
+pub mod sessions;
 pub mod users;
+pub mod verification;

@@ -18,7 +18,7 @@ use crate::contract::{ChatId, ServerEvent, UserId};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::repo::connections::{self, Target};
-use crate::repo::{refresh_tokens, users, ws_tickets};
+use crate::repo::{account_tokens, refresh_tokens, sessions, users, ws_tickets};
 use crate::service::access::chat_not_found;
 
 /// API Gateway closes every connection after 2 hours; rows older than that (plus a margin)
@@ -45,12 +45,17 @@ pub async fn connect(ctx: &Ctx, connection_id: &str, ticket: Option<&str>) -> Re
     let ticket = ticket.filter(|t| !t.is_empty()).ok_or_else(refused)?;
     let mut db = ctx.db.get().await?;
     let tx = db.transaction().await?;
-    let user = ws_tickets::consume(&tx, &opaque::digest(ticket))
+    let (user, session) = ws_tickets::consume(&tx, &opaque::digest(ticket))
         .await?
         .ok_or_else(refused)?;
+    // Held until commit: a revocation of the session waits for this socket's row and removes
+    // it, or this connect sees the session revoked and refuses the socket.
+    if !sessions::lock_shared(&tx, session).await? {
+        return Err(refused());
+    }
     // Serialise this user's connects and disconnects: "first" and "last" are decided once.
     users::lock(&tx, user).await?;
-    connections::insert(&tx, connection_id, user).await?;
+    connections::insert(&tx, connection_id, user, session).await?;
     let open = connections::count_for_user(&tx, user).await?;
     let seen = users::touch_last_seen(&tx, user).await?;
     tx.commit().await?;
@@ -77,7 +82,7 @@ pub async fn disconnect(ctx: &Ctx, connection_id: &str) -> Result<(), ApiError> 
 }
 
 /// Deletes connections of one user; when none is left, records last-seen and returns it.
-async fn drop_connections(
+pub async fn drop_connections(
     ctx: &Ctx,
     user: UserId,
     connection_ids: &[String],
@@ -268,7 +273,7 @@ pub async fn fan_out(ctx: &Ctx, targets: Vec<Target>, event: &ServerEvent) -> Fa
 }
 
 /// Announces users offline whose last connection was just removed.
-async fn announce_offline(ctx: &Ctx, offline: Vec<(UserId, DateTime<Utc>)>) {
+pub async fn announce_offline(ctx: &Ctx, offline: Vec<(UserId, DateTime<Utc>)>) {
     for (user, seen) in offline {
         announce_presence(ctx, user, false, Some(seen)).await;
     }
@@ -370,6 +375,8 @@ pub async fn sweep(ctx: &Ctx) -> Result<SweepReport, ApiError> {
     let expired = connections::older_than(&db, MAX_CONNECTION_AGE).await?;
     report.tickets = ws_tickets::delete_expired(&db).await?;
     report.refresh_tokens = refresh_tokens::delete_expired(&db).await?;
+    sessions::delete_finished(&db).await?;
+    account_tokens::delete_expired(&db).await?;
     drop(db);
     report.expired = expired.len();
     // Removed like Gone connections: under each user's lock, so "last connection" is decided

@@ -13,6 +13,14 @@ fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+/// The session id (`sid`) an access token carries.
+fn sid(access_token: &str) -> String {
+    let payload = access_token.split('.').nth(1).unwrap();
+    let claims: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    claims["sid"].as_str().unwrap().to_owned()
+}
+
 async fn refused(app: &TestApp, token: &str) {
     let r = app.me(token).await;
     r.assert_error(401, "unauthorized");
@@ -28,12 +36,38 @@ async fn refused(app: &TestApp, token: &str) {
 async fn a_valid_token_signed_with_the_secret_is_accepted() {
     let app = TestApp::spawn().await;
     let u = app.user("Alice").await;
+    let sid = sid(&u.access_token);
     let token = sign(
         Algorithm::HS256,
-        &json!({"sub": u.id, "iat": now(), "exp": now() + 60, "iss": "messenger"}),
+        &json!({"sub": u.id, "sid": sid, "iat": now(), "exp": now() + 60, "iss": "messenger"}),
         SECRET,
     );
     app.me(&token).await.assert_status(200);
+}
+
+#[tokio::test]
+async fn a_well_signed_token_without_a_live_session_of_its_user_is_refused() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("Alice").await;
+    let bob = app.user("Bob").await;
+    let claims = |sub: &str, sid: Option<String>| {
+        let mut c = json!({"sub": sub, "iat": now(), "exp": now() + 60, "iss": "messenger"});
+        if let Some(sid) = sid {
+            c["sid"] = json!(sid);
+        }
+        sign(Algorithm::HS256, &c, SECRET)
+    };
+    // No session at all (tokens from before sessions existed), a made-up one, someone else's.
+    refused(&app, &claims(&alice.id, None)).await;
+    refused(
+        &app,
+        &claims(&alice.id, Some(uuid::Uuid::new_v4().to_string())),
+    )
+    .await;
+    refused(&app, &claims(&alice.id, Some(sid(&bob.access_token)))).await;
+    app.me(&claims(&alice.id, Some(sid(&alice.access_token))))
+        .await
+        .assert_status(200);
 }
 
 #[tokio::test]
@@ -70,7 +104,7 @@ async fn a_tampered_token_is_refused() {
 async fn expired_wrong_issuer_wrong_key_and_other_algorithms_are_refused() {
     let app = TestApp::spawn().await;
     let u = app.user("Alice").await;
-    let good = json!({"sub": u.id, "iat": now(), "exp": now() + 60, "iss": "messenger"});
+    let good = json!({"sub": u.id, "sid": sid(&u.access_token), "iat": now(), "exp": now() + 60, "iss": "messenger"});
     let expired = json!({"sub": u.id, "iat": now() - 1000, "exp": now() - 100, "iss": "messenger"});
     let other_iss = json!({"sub": u.id, "iat": now(), "exp": now() + 60, "iss": "someone-else"});
     let no_exp = json!({"sub": u.id, "iat": now(), "iss": "messenger"});

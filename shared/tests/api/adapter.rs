@@ -74,7 +74,7 @@ async fn unknown_routes_are_404_not_found() {
     let app = TestApp::spawn().await;
     for (method, path) in [
         ("GET", "/api/nope"),
-        ("DELETE", "/api/users/me"),
+        ("PUT", "/api/users/me"),
         ("GET", "/api"),
     ] {
         app.send(method, path, None, None)

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod access_tokens;
+mod accounts;
 mod adapter;
 mod attachments;
 mod auth;
@@ -12,5 +13,6 @@ mod health;
 mod layers;
 mod messages;
 mod notifications;
+mod sessions;
 mod tickets;
 mod users;

@@ -28,13 +28,13 @@ async fn run_worker(app: &TestApp) -> usize {
     testkit::aws::drain(&app.ctx, app.aws_clients(), &EMAIL_WORKER).await
 }
 
-/// The mail this test's sender sent to `user`.
+/// The notification mail this test's sender sent to `user` (not the verification mail every
+/// registration sends).
 async fn mail_to(app: &TestApp, user: &TestUser) -> Vec<SentMail> {
-    let aws = app.aws.as_ref().unwrap();
-    testkit::aws::sent_mail(&aws.endpoint, &aws.sender)
+    app.mail_to(&user.email)
         .await
         .into_iter()
-        .filter(|m| m.to.iter().any(|t| t == &user.email))
+        .filter(|m| !m.body.contains("/verify-email#token="))
         .collect()
 }
 
@@ -88,7 +88,10 @@ async fn state(app: &TestApp, user: &TestUser, chat: &str) -> tokio_postgres::Ro
 #[tokio::test]
 async fn an_offline_member_gets_one_email_for_a_burst_of_ten_messages() {
     let app = app().await;
-    let (alice, bob) = (app.user("Alice").await, app.user("Bob").await);
+    let (alice, bob) = (
+        app.verified_user("Alice").await,
+        app.verified_user("Bob").await,
+    );
     let chat = direct_chat(&app, &alice, &bob).await;
     for i in 1..=10 {
         app.send_message(&alice.access_token, &chat, &format!("message {i}"))
@@ -122,9 +125,9 @@ async fn an_online_member_gets_no_email_while_an_offline_one_does() {
     // A gateway with real sockets, but no pollers: the test runs the worker itself.
     let stack = TestStack::around(app().await, Default::default()).await;
     let (alice, bob, carol) = (
-        stack.user("Alice").await,
-        stack.user("Bob").await,
-        stack.user("Carol").await,
+        stack.verified_user("Alice").await,
+        stack.verified_user("Bob").await,
+        stack.verified_user("Carol").await,
     );
     let r = stack
         .create_group(&alice.access_token, "Team", &[&bob.id, &carol.id])
@@ -149,7 +152,10 @@ async fn an_online_member_gets_no_email_while_an_offline_one_does() {
 #[tokio::test]
 async fn a_member_who_reads_within_the_delay_gets_none() {
     let app = app().await;
-    let (alice, bob) = (app.user("Alice").await, app.user("Bob").await);
+    let (alice, bob) = (
+        app.verified_user("Alice").await,
+        app.verified_user("Bob").await,
+    );
     let chat = direct_chat(&app, &alice, &bob).await;
     app.send_message(&alice.access_token, &chat, "one").await;
     app.send_message(&alice.access_token, &chat, "two").await;
@@ -161,9 +167,36 @@ async fn a_member_who_reads_within_the_delay_gets_none() {
 }
 
 #[tokio::test]
+async fn a_member_whose_address_is_unverified_gets_none() {
+    let app = app().await;
+    let alice = app.verified_user("Alice").await;
+    // Anyone can register any address: until its owner follows the link, it gets no mail
+    // with text someone else wrote.
+    let squatter = app.user("Bob").await;
+    let chat = direct_chat(&app, &alice, &squatter).await;
+    app.send_message(&alice.access_token, &chat, "Password expires today")
+        .await
+        .assert_status(201);
+    let aws = app.aws_clients();
+    assert_eq!(testkit::aws::queue_depth(aws, &queue(&app)).await, 0);
+    assert!(mail_to(&app, &squatter).await.is_empty());
+
+    // Verified later: the next message is mailed about.
+    app.mark_verified(&squatter).await;
+    app.send_message(&alice.access_token, &chat, "hello")
+        .await
+        .assert_status(201);
+    assert!(run_worker(&app).await >= 1);
+    assert_eq!(mail_to(&app, &squatter).await.len(), 1);
+}
+
+#[tokio::test]
 async fn an_opted_out_member_gets_none() {
     let app = app().await;
-    let (alice, bob) = (app.user("Alice").await, app.user("Bob").await);
+    let (alice, bob) = (
+        app.verified_user("Alice").await,
+        app.verified_user("Bob").await,
+    );
     let chat = direct_chat(&app, &alice, &bob).await;
 
     // Opting out after the job was queued: the worker checks again.
@@ -189,7 +222,10 @@ async fn an_opted_out_member_gets_none() {
 #[tokio::test]
 async fn the_same_job_delivered_twice_sends_one_email() {
     let app = app().await;
-    let (alice, bob) = (app.user("Alice").await, app.user("Bob").await);
+    let (alice, bob) = (
+        app.verified_user("Alice").await,
+        app.verified_user("Bob").await,
+    );
     let chat = direct_chat(&app, &alice, &bob).await;
     app.send_message(&alice.access_token, &chat, "hello").await;
     let jobs = take_jobs(&app).await;
@@ -229,7 +265,10 @@ async fn the_same_job_delivered_twice_sends_one_email() {
 #[tokio::test]
 async fn a_claim_whose_worker_died_is_mailed_after_its_lease_not_dropped() {
     let app = app().await;
-    let (alice, bob) = (app.user("Alice").await, app.user("Bob").await);
+    let (alice, bob) = (
+        app.verified_user("Alice").await,
+        app.verified_user("Bob").await,
+    );
     let chat = direct_chat(&app, &alice, &bob).await;
     app.send_message(&alice.access_token, &chat, "hello").await;
     let job = take_jobs(&app).await.remove(0);
@@ -276,7 +315,10 @@ async fn a_claim_whose_worker_died_is_mailed_after_its_lease_not_dropped() {
 #[tokio::test]
 async fn the_html_part_escapes_what_users_wrote() {
     let app = app().await;
-    let (alice, bob) = (app.user("Alice").await, app.user("Bob").await);
+    let (alice, bob) = (
+        app.verified_user("Alice").await,
+        app.verified_user("Bob").await,
+    );
     app.update_me(&alice.access_token, json!({"display_name": "Alice <b>"}))
         .await
         .assert_status(200);
@@ -314,7 +356,10 @@ fn unsubscribe_path(html: &str) -> String {
 #[tokio::test]
 async fn the_unsubscribe_link_turns_notifications_off_and_a_forged_token_is_refused() {
     let app = app().await;
-    let (alice, bob) = (app.user("Alice").await, app.user("Bob").await);
+    let (alice, bob) = (
+        app.verified_user("Alice").await,
+        app.verified_user("Bob").await,
+    );
     let chat = direct_chat(&app, &alice, &bob).await;
     app.send_message(&alice.access_token, &chat, "hello").await;
     run_worker(&app).await;
@@ -383,7 +428,10 @@ async fn a_permanent_ses_failure_is_recorded_and_not_retried() {
     let mut env = no_delay();
     env.push(("EMAIL_FROM", "unverified-sender@messenger.test".into()));
     let app = TestApp::spawn_with_aws(&env).await;
-    let (alice, bob) = (app.user("Alice").await, app.user("Bob").await);
+    let (alice, bob) = (
+        app.verified_user("Alice").await,
+        app.verified_user("Bob").await,
+    );
     let chat = direct_chat(&app, &alice, &bob).await;
     app.send_message(&alice.access_token, &chat, "hello").await;
 
@@ -414,7 +462,10 @@ async fn a_permanent_ses_failure_is_recorded_and_not_retried() {
 #[tokio::test]
 async fn a_second_burst_within_the_window_is_mailed_when_the_window_ends() {
     let app = app().await;
-    let (alice, bob) = (app.user("Alice").await, app.user("Bob").await);
+    let (alice, bob) = (
+        app.verified_user("Alice").await,
+        app.verified_user("Bob").await,
+    );
     let chat = direct_chat(&app, &alice, &bob).await;
     app.send_message(&alice.access_token, &chat, "first").await;
     run_worker(&app).await;
@@ -473,7 +524,10 @@ async fn a_second_burst_within_the_window_is_mailed_when_the_window_ends() {
 #[tokio::test]
 async fn notification_jobs_wait_out_the_configured_delay() {
     let app = TestApp::spawn_with_aws(&[("EMAIL_DELAY_SECS", "120".into())]).await;
-    let (alice, bob) = (app.user("Alice").await, app.user("Bob").await);
+    let (alice, bob) = (
+        app.verified_user("Alice").await,
+        app.verified_user("Bob").await,
+    );
     let chat = direct_chat(&app, &alice, &bob).await;
     app.send_message(&alice.access_token, &chat, "hello").await;
     // A second message while that job waits needs no job of its own.

@@ -26,7 +26,7 @@ async fn a_ticket_is_issued_hashed_valid_for_60_seconds_and_single_use() {
     let first = shared::repo::ws_tickets::consume(&pooled, &opaque::digest(ticket))
         .await
         .unwrap();
-    assert_eq!(first.map(|u| u.to_string()), Some(u.id.clone()));
+    assert_eq!(first.map(|(u, _)| u.to_string()), Some(u.id.clone()));
     let second = shared::repo::ws_tickets::consume(&pooled, &opaque::digest(ticket))
         .await
         .unwrap();

@@ -78,11 +78,11 @@ async fn an_unknown_or_malformed_user_id_is_404() {
 }
 
 #[tokio::test]
-async fn search_finds_by_name_prefix_in_any_case_or_exact_email_and_never_the_caller() {
+async fn search_finds_by_name_prefix_in_any_case_or_exact_verified_email_and_never_the_caller() {
     let app = TestApp::spawn().await;
     let alice = app.user("Alice").await;
     let _alina = app.user("Alina Smith").await;
-    let bob = app.user("Bob").await;
+    let bob = app.verified_user("Bob").await;
 
     let r = app.search_users(&bob.access_token, "ali").await;
     r.assert_status(200);

@@ -1,4 +1,4 @@
-/** The user routes: one's own profile and finding other people. */
+/** The user routes: one's own profile, password and account, signing out everywhere, and finding other people. */
 import { type ApiClient, unwrap } from './http';
 import type { Me, PublicUser, UpdateMe } from './types';
 
@@ -7,6 +7,14 @@ export interface UsersApi {
   updateMe(patch: UpdateMe): Promise<Me>;
   /** Display-name prefix or exact e-mail; at most 20, never the caller. */
   search(query: string, signal?: AbortSignal): Promise<PublicUser[]>;
+  /** Another verification mail to my address. */
+  resendVerification(): Promise<void>;
+  /** Changes my password; my other sessions end, this one stays. */
+  changePassword(currentPassword: string, newPassword: string): Promise<void>;
+  /** Ends every session of my account, this one too. */
+  logoutAll(): Promise<void>;
+  /** Deletes my account (the password confirms it). */
+  deleteMe(password: string): Promise<void>;
 }
 
 export function createUsersApi(client: ApiClient): UsersApi {
@@ -16,6 +24,22 @@ export function createUsersApi(client: ApiClient): UsersApi {
     search: async (query, signal) => {
       const list = await unwrap(client.GET('/api/users', { params: { query: { query } }, signal }));
       return list.users;
+    },
+    resendVerification: async () => {
+      await unwrap(client.POST('/api/auth/verify-email/resend'));
+    },
+    changePassword: async (currentPassword, newPassword) => {
+      await unwrap(
+        client.POST('/api/users/me/password', {
+          body: { current_password: currentPassword, new_password: newPassword },
+        }),
+      );
+    },
+    logoutAll: async () => {
+      await unwrap(client.POST('/api/auth/logout-all'));
+    },
+    deleteMe: async (password) => {
+      await unwrap(client.DELETE('/api/users/me', { body: { password } }));
     },
   };
 }

@@ -19,6 +19,7 @@ const ME: Me = {
   email: 'alice@example.com',
   display_name: 'Alice',
   email_notifications: true,
+  email_verified: true,
   created_at: '2026-01-01T00:00:00Z',
 };
 
@@ -79,6 +80,13 @@ class FakeServer implements AuthApi {
     this.logoutCalls.push(token);
     this.liveRefresh.delete(token);
   }
+
+  // The mailed links' routes need no session: nothing for the session rules to play.
+  async verifyEmail() {}
+
+  async requestPasswordReset() {}
+
+  async confirmPasswordReset() {}
 
   /** A protected route: 200 with a live access token, 401 otherwise. */
   fetch = async (request: Request): Promise<Response> => {
@@ -415,6 +423,22 @@ describe('signing out', () => {
 
     expect(server.logoutCalls).toEqual(['refresh-2']);
     expect(state().status).toBe('signed_out');
+  });
+
+  it('says on the sign-in screen why the account\'s sessions ended', async () => {
+    const { state, storage } = track(setup());
+    const cases = [
+      ['everywhere', /every device/],
+      ['password_reset', /new password is set/],
+      ['deleted', /account was deleted/],
+    ] as const;
+    for (const [reason, notice] of cases) {
+      await state().login({ email: 'a@example.com', password: 'password123' });
+      state().endSession(reason);
+      expect(state().status).toBe('signed_out');
+      expect(state().notice).toMatch(notice);
+      expect(storage.getItem(REFRESH_TOKEN_KEY)).toBeNull();
+    }
   });
 
   it('signs out here when another tab signs out', async () => {

@@ -33,7 +33,16 @@ export type AuthStatus =
   /** A stored session could not be checked because the server was unreachable. */
   | 'unreachable';
 
-export type SessionEnd = 'logged_out' | 'expired' | 'elsewhere';
+export type SessionEnd =
+  | 'logged_out'
+  | 'expired'
+  | 'elsewhere'
+  /** Signed out on every device (this one too). */
+  | 'everywhere'
+  /** The password was reset: every session of the account ended. */
+  | 'password_reset'
+  /** The account was deleted. */
+  | 'deleted';
 
 export interface AuthState {
   status: AuthStatus;
@@ -99,6 +108,14 @@ export function refreshDelayMs(expiresInSeconds: number): number {
 
 const EXPIRED_NOTICE = 'Your session has ended. Please sign in again.';
 const ELSEWHERE_NOTICE = 'You signed out in another tab.';
+const NOTICES: Record<SessionEnd, string | null> = {
+  logged_out: null,
+  expired: EXPIRED_NOTICE,
+  elsewhere: ELSEWHERE_NOTICE,
+  everywhere: 'You are signed out on every device.',
+  password_reset: 'Your new password is set, and every device was signed out. Sign in with it.',
+  deleted: 'Your account was deleted.',
+};
 
 export function createAuthStore(deps: AuthDeps): StoreApi<AuthState> {
   const tokens = tokenBox(deps.storage);
@@ -249,7 +266,7 @@ export function createAuthStore(deps: AuthDeps): StoreApi<AuthState> {
           expiresAt: null,
           refreshAt: null,
           restoreError: null,
-          notice: reason === 'expired' ? EXPIRED_NOTICE : reason === 'elsewhere' ? ELSEWHERE_NOTICE : null,
+          notice: NOTICES[reason],
         });
       },
 

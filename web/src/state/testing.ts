@@ -6,7 +6,7 @@ export const ME = 'me';
 export const BOB = 'bob';
 
 export function signedInAsMe(): void {
-  authStore.setState({ status: 'signed_in', user: { id: ME, display_name: 'Me', email: 'me@example.com', email_notifications: false, created_at: '2026-01-01T00:00:00Z' } satisfies Me });
+  authStore.setState({ status: 'signed_in', user: { id: ME, display_name: 'Me', email: 'me@example.com', email_notifications: false, email_verified: true, created_at: '2026-01-01T00:00:00Z' } satisfies Me });
 }
 
 export function msg(seq: number, over: Partial<Message> = {}): Message {

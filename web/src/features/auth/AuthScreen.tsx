@@ -2,10 +2,11 @@
 import { useEffect, useState } from 'react';
 
 import { ChatIcon, Logo, PeopleIcon, SendIcon } from '../../ui/icons';
+import { ForgotPasswordForm } from './ForgotPasswordForm';
 import { LoginForm } from './LoginForm';
 import { SignupForm } from './SignupForm';
 
-type Mode = 'login' | 'signup';
+type Mode = 'login' | 'signup' | 'forgot';
 
 export function AuthScreen() {
   const [mode, setMode] = useState<Mode>(() => (window.location.hash === '#signup' ? 'signup' : 'login'));
@@ -53,7 +54,9 @@ export function AuthScreen() {
           </div>
           <div className="rounded-3xl bg-surface p-6 shadow-sm ring-1 ring-line sm:p-8">
             {mode === 'login' ? (
-              <LoginForm key="login" onSwitch={() => switchTo('signup')} />
+              <LoginForm key="login" onSwitch={() => switchTo('signup')} onForgot={() => switchTo('forgot')} />
+            ) : mode === 'forgot' ? (
+              <ForgotPasswordForm key="forgot" onBack={() => switchTo('login')} />
             ) : (
               <SignupForm key="signup" onSwitch={() => switchTo('login')} />
             )}

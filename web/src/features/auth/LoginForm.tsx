@@ -2,12 +2,12 @@ import { type FormEvent, useRef, useState } from 'react';
 
 import { useAuth } from '../../state/auth';
 import { Button } from '../../ui/Button';
-import { TextField } from '../../ui/TextField';
+import { EmailField } from './EmailField';
 import { FormAlert } from './FormAlert';
 import { type FormErrors, NO_ERRORS, toFormErrors } from './formErrors';
 import { PasswordField } from './PasswordField';
 
-export function LoginForm({ onSwitch }: { onSwitch: () => void }) {
+export function LoginForm({ onSwitch, onForgot }: { onSwitch: () => void; onForgot: () => void }) {
   const login = useAuth((s) => s.login);
   const notice = useAuth((s) => s.notice);
   const [email, setEmail] = useState('');
@@ -48,14 +48,7 @@ export function LoginForm({ onSwitch }: { onSwitch: () => void }) {
       </div>
       <FormAlert message={errors.form} />
       {!errors.form && notice ? <FormAlert message={notice} tone="info" /> : null}
-      <TextField
-        label="E-mail"
-        name="email"
-        type="email"
-        autoComplete="email"
-        inputMode="email"
-        autoCapitalize="none"
-        spellCheck={false}
+      <EmailField
         value={email}
         onChange={(e) => setEmail(e.target.value)}
         error={errors.fields.email}
@@ -70,6 +63,11 @@ export function LoginForm({ onSwitch }: { onSwitch: () => void }) {
         onChange={(e) => setPassword(e.target.value)}
         error={errors.fields.password}
       />
+      <div className="-mt-2 text-right">
+        <button type="button" onClick={onForgot} className="rounded text-sm font-semibold text-accent hover:underline">
+          Forgot password?
+        </button>
+      </div>
       <Button type="submit" busy={busy} className="mt-1 w-full">
         Sign in
       </Button>

@@ -3,6 +3,7 @@ import { type FormEvent, useState } from 'react';
 import { useAuth } from '../../state/auth';
 import { Button } from '../../ui/Button';
 import { TextField } from '../../ui/TextField';
+import { EmailField } from './EmailField';
 import { FormAlert } from './FormAlert';
 import { type FormErrors, NO_ERRORS, toFormErrors } from './formErrors';
 import { PasswordField } from './PasswordField';
@@ -58,14 +59,7 @@ export function SignupForm({ onSwitch }: { onSwitch: () => void }) {
         autoFocus
       />
       <div>
-        <TextField
-          label="E-mail"
-          name="email"
-          type="email"
-          autoComplete="email"
-          inputMode="email"
-          autoCapitalize="none"
-          spellCheck={false}
+        <EmailField
           value={email}
           onChange={(e) => setEmail(e.target.value)}
           error={errors.fields.email}

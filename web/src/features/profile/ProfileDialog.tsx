@@ -1,5 +1,6 @@
 /**
- * Profile and settings: display name, e-mail notifications (PATCH /api/users/me) and signing out.
+ * Profile and settings: display name, e-mail notifications (PATCH /api/users/me), the account's
+ * security (password, devices, deletion) and signing out.
  * A modal <dialog>: focus stays inside, Escape closes it; full screen on a phone.
  */
 import { type FormEvent, useEffect, useRef, useState } from 'react';
@@ -15,6 +16,7 @@ import { CheckIcon, CloseIcon, LogOutIcon } from '../../ui/icons';
 import { Switch } from '../../ui/Switch';
 import { TextField } from '../../ui/TextField';
 import { sentence } from '../auth/formErrors';
+import { AccountSecurity } from './AccountSecurity';
 
 export function ProfileDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -69,6 +71,7 @@ function Settings({ me, onClose }: { me: Me; onClose: () => void }) {
         <div className="mt-6 border-t border-line pt-6">
           <NotificationsToggle me={me} onSaved={setUser} />
         </div>
+        <AccountSecurity />
       </div>
       <footer className="border-t border-line px-6 py-4">
         <Button

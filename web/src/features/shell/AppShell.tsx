@@ -9,6 +9,7 @@ import { useAuth } from '../../state/auth';
 import { useChatList } from '../../state/chatList';
 import { useNavigation } from '../../state/navigation';
 import { startSession } from '../../state/session';
+import { VerifyEmailBanner } from '../account/VerifyEmailBanner';
 import { ConnectionBanner } from '../chats/ConnectionBanner';
 import { ConversationPane } from '../chats/ConversationPane';
 import { NewGroupDialog } from '../chats/NewGroupDialog';
@@ -28,6 +29,7 @@ export function AppShell() {
   return (
     <div className="flex h-dvh flex-col overflow-hidden bg-surface">
       <ConnectionBanner />
+      <VerifyEmailBanner />
       <div className="flex min-h-0 flex-1">
         <Sidebar
           className={conversationOpen ? 'hidden md:flex' : 'flex'}

@@ -62,14 +62,7 @@ inject() {
         localstack/emulator.sh init "http://127.0.0.1:$AWS_PORT" >/dev/null
         ;;
     gone-storm)
-        # 1,000 connections that API Gateway no longer has, of users who are online: no
-        # $disconnect ever comes for them; pushes find them Gone.
-        psql "postgres://postgres@127.0.0.1:$PGPORT/messenger" -qX -v ON_ERROR_STOP=1 -c \
-            "INSERT INTO connections (connection_id, user_id)
-             SELECT 'gone-' || g, online.user_id FROM generate_series(1, 1000) AS g
-             CROSS JOIN LATERAL (SELECT user_id FROM connections
-                                 WHERE g > 0 AND connection_id NOT LIKE 'gone-%'
-                                 ORDER BY random() LIMIT 1) AS online"
+        psql "postgres://postgres@127.0.0.1:$PGPORT/messenger" -qX -v ON_ERROR_STOP=1 -f bench/gone_storm.sql
         ;;
     sqs-3x) restart_gateway TERM LOCAL_SQS_DELIVERIES=3 ;;
     *) echo "unknown fault $1" >&2; return 2 ;;

@@ -15,8 +15,7 @@ pub async fn fill(
     seeded: &Seeded,
     messages: u64,
 ) -> anyhow::Result<(i64, i64)> {
-    let (db, conn) = tokio_postgres::connect(database_url, tokio_postgres::NoTls).await?;
-    tokio::spawn(conn);
+    let db = crate::seed::connect(database_url).await?;
     let per_room = (messages / seeded.rooms.len().max(1) as u64) as i64;
     let chats: Vec<uuid::Uuid> = seeded.rooms.iter().map(|(c, _)| c.0).collect();
     let senders: Vec<uuid::Uuid> = seeded

@@ -18,7 +18,8 @@ pub struct Seeded {
     pub rooms: Vec<(ChatId, Vec<usize>)>,
 }
 
-async fn connect(url: &str) -> anyhow::Result<tokio_postgres::Client> {
+/// A plain connection to the stack's database (the load generator's own, not the stack's pool).
+pub(crate) async fn connect(url: &str) -> anyhow::Result<tokio_postgres::Client> {
     let (client, conn) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
     tokio::spawn(conn);
     Ok(client)

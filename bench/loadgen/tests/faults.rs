@@ -68,16 +68,9 @@ async fn a_gone_storm_of_a_thousand_connections_loses_nothing() {
     let (seeded, running) = load(&stack).await;
     let db = stack.ctx.db.get().await.expect("db");
     // Connections API Gateway no longer has, of users who are online: no $disconnect comes.
-    db.execute(
-        "INSERT INTO connections (connection_id, user_id) \
-         SELECT 'gone-' || g, online.user_id FROM generate_series(1, 1000) AS g \
-         CROSS JOIN LATERAL (SELECT user_id FROM connections \
-                             WHERE g > 0 AND connection_id NOT LIKE 'gone-%' \
-                             ORDER BY random() LIMIT 1) AS online",
-        &[],
-    )
-    .await
-    .expect("insert the vanished connections");
+    db.batch_execute(include_str!("../../gone_storm.sql"))
+        .await
+        .expect("insert the vanished connections");
     tokio::time::sleep(Duration::from_secs(8)).await;
     finish(&stack, &seeded, running).await;
     let left: i64 = db

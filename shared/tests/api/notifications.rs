@@ -44,6 +44,14 @@ async fn direct_chat(app: &TestApp, a: &TestUser, b: &TestUser) -> String {
     r.body["id"].as_str().unwrap().to_owned()
 }
 
+/// Alice and Bob, both with verified addresses (only those are mailed), and their direct chat.
+async fn alice_and_bob(app: &TestApp) -> (TestUser, TestUser, String) {
+    let alice = app.verified_user("Alice").await;
+    let bob = app.verified_user("Bob").await;
+    let chat = direct_chat(app, &alice, &bob).await;
+    (alice, bob, chat)
+}
+
 /// Takes the jobs off the queue without running them.
 async fn take_jobs(app: &TestApp) -> Vec<SqsMessage> {
     let aws = app.aws_clients();
@@ -88,11 +96,7 @@ async fn state(app: &TestApp, user: &TestUser, chat: &str) -> tokio_postgres::Ro
 #[tokio::test]
 async fn an_offline_member_gets_one_email_for_a_burst_of_ten_messages() {
     let app = app().await;
-    let (alice, bob) = (
-        app.verified_user("Alice").await,
-        app.verified_user("Bob").await,
-    );
-    let chat = direct_chat(&app, &alice, &bob).await;
+    let (alice, bob, chat) = alice_and_bob(&app).await;
     for i in 1..=10 {
         app.send_message(&alice.access_token, &chat, &format!("message {i}"))
             .await
@@ -152,11 +156,7 @@ async fn an_online_member_gets_no_email_while_an_offline_one_does() {
 #[tokio::test]
 async fn a_member_who_reads_within_the_delay_gets_none() {
     let app = app().await;
-    let (alice, bob) = (
-        app.verified_user("Alice").await,
-        app.verified_user("Bob").await,
-    );
-    let chat = direct_chat(&app, &alice, &bob).await;
+    let (alice, bob, chat) = alice_and_bob(&app).await;
     app.send_message(&alice.access_token, &chat, "one").await;
     app.send_message(&alice.access_token, &chat, "two").await;
     app.mark_read(&bob.access_token, &chat, 2)
@@ -193,11 +193,7 @@ async fn a_member_whose_address_is_unverified_gets_none() {
 #[tokio::test]
 async fn an_opted_out_member_gets_none() {
     let app = app().await;
-    let (alice, bob) = (
-        app.verified_user("Alice").await,
-        app.verified_user("Bob").await,
-    );
-    let chat = direct_chat(&app, &alice, &bob).await;
+    let (alice, bob, chat) = alice_and_bob(&app).await;
 
     // Opting out after the job was queued: the worker checks again.
     app.send_message(&alice.access_token, &chat, "one").await;
@@ -222,11 +218,7 @@ async fn an_opted_out_member_gets_none() {
 #[tokio::test]
 async fn the_same_job_delivered_twice_sends_one_email() {
     let app = app().await;
-    let (alice, bob) = (
-        app.verified_user("Alice").await,
-        app.verified_user("Bob").await,
-    );
-    let chat = direct_chat(&app, &alice, &bob).await;
+    let (alice, bob, chat) = alice_and_bob(&app).await;
     app.send_message(&alice.access_token, &chat, "hello").await;
     let jobs = take_jobs(&app).await;
     assert_eq!(jobs.len(), 1);
@@ -265,11 +257,7 @@ async fn the_same_job_delivered_twice_sends_one_email() {
 #[tokio::test]
 async fn a_claim_whose_worker_died_is_mailed_after_its_lease_not_dropped() {
     let app = app().await;
-    let (alice, bob) = (
-        app.verified_user("Alice").await,
-        app.verified_user("Bob").await,
-    );
-    let chat = direct_chat(&app, &alice, &bob).await;
+    let (alice, bob, chat) = alice_and_bob(&app).await;
     app.send_message(&alice.access_token, &chat, "hello").await;
     let job = take_jobs(&app).await.remove(0);
 
@@ -356,11 +344,7 @@ fn unsubscribe_path(html: &str) -> String {
 #[tokio::test]
 async fn the_unsubscribe_link_turns_notifications_off_and_a_forged_token_is_refused() {
     let app = app().await;
-    let (alice, bob) = (
-        app.verified_user("Alice").await,
-        app.verified_user("Bob").await,
-    );
-    let chat = direct_chat(&app, &alice, &bob).await;
+    let (alice, bob, chat) = alice_and_bob(&app).await;
     app.send_message(&alice.access_token, &chat, "hello").await;
     run_worker(&app).await;
     let mail = mail_to(&app, &bob).await;
@@ -428,11 +412,7 @@ async fn a_permanent_ses_failure_is_recorded_and_not_retried() {
     let mut env = no_delay();
     env.push(("EMAIL_FROM", "unverified-sender@messenger.test".into()));
     let app = TestApp::spawn_with_aws(&env).await;
-    let (alice, bob) = (
-        app.verified_user("Alice").await,
-        app.verified_user("Bob").await,
-    );
-    let chat = direct_chat(&app, &alice, &bob).await;
+    let (alice, bob, chat) = alice_and_bob(&app).await;
     app.send_message(&alice.access_token, &chat, "hello").await;
 
     assert_eq!(run_worker(&app).await, 1, "handled once, not redelivered");
@@ -462,11 +442,7 @@ async fn a_permanent_ses_failure_is_recorded_and_not_retried() {
 #[tokio::test]
 async fn a_second_burst_within_the_window_is_mailed_when_the_window_ends() {
     let app = app().await;
-    let (alice, bob) = (
-        app.verified_user("Alice").await,
-        app.verified_user("Bob").await,
-    );
-    let chat = direct_chat(&app, &alice, &bob).await;
+    let (alice, bob, chat) = alice_and_bob(&app).await;
     app.send_message(&alice.access_token, &chat, "first").await;
     run_worker(&app).await;
     assert_eq!(mail_to(&app, &bob).await.len(), 1);
@@ -524,11 +500,7 @@ async fn a_second_burst_within_the_window_is_mailed_when_the_window_ends() {
 #[tokio::test]
 async fn notification_jobs_wait_out_the_configured_delay() {
     let app = TestApp::spawn_with_aws(&[("EMAIL_DELAY_SECS", "120".into())]).await;
-    let (alice, bob) = (
-        app.verified_user("Alice").await,
-        app.verified_user("Bob").await,
-    );
-    let chat = direct_chat(&app, &alice, &bob).await;
+    let (alice, _bob, chat) = alice_and_bob(&app).await;
     app.send_message(&alice.access_token, &chat, "hello").await;
     // A second message while that job waits needs no job of its own.
     app.send_message(&alice.access_token, &chat, "again").await;

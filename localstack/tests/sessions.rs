@@ -28,17 +28,11 @@ async fn logout_closes_that_sessions_sockets_and_signing_out_everywhere_closes_t
     stack.logout(&alice.refresh_token).await.assert_status(204);
     assert!(laptop_ws.closed().await, "the laptop's socket is closed");
     phone_ws.barrier().await;
-    let rows: i64 = stack
-        .db()
-        .await
-        .query_one(
-            "SELECT count(*) FROM connections WHERE user_id = $1::text::uuid",
-            &[&alice.id],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(rows, 1, "only the phone's connection is left");
+    assert_eq!(
+        stack.connection_count(&alice.id).await,
+        1,
+        "only the phone's connection is left"
+    );
 
     stack.logout_all(&phone_access).await.assert_status(204);
     assert!(phone_ws.closed().await, "the phone's socket is closed");

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 
+pub mod limits;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("environment variable {0} is required but not set")]
@@ -97,6 +99,10 @@ pub struct Config {
     /// after it arrived (default 1000), whether or not a mail went out, so its timing does
     /// not tell whether the address has an account.
     pub password_reset_floor: Duration,
+    /// `AUDIT_RETENTION_DAYS`: how long audit events are kept (default 180).
+    pub audit_retention: Duration,
+    /// `RATE_LIMIT_*`, `MAX_CONNECTIONS_PER_USER`: the rate limits (`limits`).
+    pub limits: limits::Limits,
 }
 
 /// Where configuration comes from; the process environment in production, a map in tests.
@@ -207,6 +213,10 @@ impl Config {
                 "PASSWORD_RESET_FLOOR_MS",
                 1_000,
             )?),
+            audit_retention: Duration::from_secs(
+                number::<u64>(src, "AUDIT_RETENTION_DAYS", 180)?.saturating_mul(86_400),
+            ),
+            limits: limits::Limits::from_source(src)?,
         })
     }
 
@@ -231,7 +241,7 @@ fn boolean(src: &impl Source, name: &'static str, default: bool) -> Result<bool,
     }
 }
 
-fn number<T: std::str::FromStr>(
+pub(crate) fn number<T: std::str::FromStr>(
     src: &impl Source,
     name: &'static str,
     default: T,

@@ -12,6 +12,9 @@ pub enum ApiError {
     /// a feature this deployment has not configured).
     #[error("{message}")]
     Refused { code: ErrorCode, message: String },
+    /// Over a rate limit (429 `rate_limited`): may be tried again after `retry_after`.
+    #[error("too many requests; try again in {} s", retry_after_secs(*.retry_after))]
+    Limited { retry_after: std::time::Duration },
     /// A dependency (the database) cannot be reached (503).
     #[error("service unavailable")]
     Unavailable(#[source] anyhow::Error),
@@ -38,6 +41,19 @@ impl ApiError {
         Self::new(ErrorCode::Unauthorized, message)
     }
 
+    /// 429 `rate_limited`, to be tried again after `retry_after`.
+    pub fn limited(retry_after: std::time::Duration) -> Self {
+        Self::Limited { retry_after }
+    }
+
+    /// Whole seconds until a rate-limited request may be tried again (at least 1).
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::Limited { retry_after } => Some(retry_after_secs(*retry_after)),
+            _ => None,
+        }
+    }
+
     pub fn status(&self) -> StatusCode {
         self.code().status()
     }
@@ -45,6 +61,7 @@ impl ApiError {
     pub fn code(&self) -> ErrorCode {
         match self {
             Self::Refused { code, .. } => *code,
+            Self::Limited { .. } => ErrorCode::RateLimited,
             Self::Unavailable(_) => ErrorCode::ServiceUnavailable,
             Self::Internal(_) => ErrorCode::InternalError,
         }
@@ -56,10 +73,12 @@ impl ApiError {
             Self::Unavailable(_) => "the service is temporarily unavailable".to_owned(),
             Self::Internal(_) => "internal error".to_owned(),
             Self::Refused { message, .. } => message.clone(),
+            Self::Limited { .. } => self.to_string(),
         };
         ErrorBody {
             error: self.code(),
             message,
+            retry_after: self.retry_after(),
         }
     }
 
@@ -74,6 +93,10 @@ impl ApiError {
             other => other.to_string(),
         }
     }
+}
+
+fn retry_after_secs(wait: std::time::Duration) -> u64 {
+    wait.as_secs_f64().ceil().max(1.0) as u64
 }
 
 impl From<tokio_postgres::Error> for ApiError {

@@ -108,6 +108,13 @@ pub fn test_config_with(database_url: &str, extra: &[(&'static str, String)]) ->
         ("DB_CONNECT_TIMEOUT_MS", "2000".to_owned()),
         // As the local gateway runs: one process, each chat's announcements in seq order.
         ("ANNOUNCE_ORDER_WAIT_MS", "50".to_owned()),
+        // Every test user registers and refreshes from 127.0.0.1, and some tests start
+        // hundreds of chats or send hundreds of messages in a second: these limits are lifted;
+        // the sign-in limits stay at their defaults (the limit tests set the others).
+        ("RATE_LIMIT_REGISTER_IP", "off".to_owned()),
+        ("RATE_LIMIT_REFRESH_IP", "off".to_owned()),
+        ("RATE_LIMIT_NEW_CHAT_USER", "off".to_owned()),
+        ("RATE_LIMIT_SEND_USER", "off".to_owned()),
     ]);
     env.extend(extra.iter().cloned());
     Config::from_source(&env).expect("test config")
@@ -183,9 +190,14 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    /// A TestApp with more variables set (or defaults overridden), e.g. a low rate limit.
+    pub async fn spawn_with(extra: &[(&'static str, String)]) -> Self {
         init_logs();
         let database_url = fresh_database().await;
-        let ctx = Ctx::new(test_config(&database_url)).expect("context");
+        let ctx = Ctx::new(test_config_with(&database_url, extra)).expect("context");
         Self {
             ctx,
             database_url,
@@ -240,6 +252,19 @@ impl TestApp {
 
     pub async fn db(&self) -> tokio_postgres::Client {
         admin_client(&self.database_url).await
+    }
+
+    /// How many connection rows `user_id` has.
+    pub async fn connection_count(&self, user_id: &str) -> i64 {
+        self.db()
+            .await
+            .query_one(
+                "SELECT count(*) FROM connections WHERE user_id = $1::text::uuid",
+                &[&user_id],
+            )
+            .await
+            .expect("count connections")
+            .get(0)
     }
 
     /// Sends any request: method, path with optional query, raw body, extra headers.

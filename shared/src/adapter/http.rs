@@ -8,7 +8,7 @@ use std::pin::Pin;
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayV2httpResponse};
 use aws_lambda_events::encodings::Body;
 use base64::Engine as _;
-use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, WWW_AUTHENTICATE};
+use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName, RETRY_AFTER, WWW_AUTHENTICATE};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -58,6 +58,8 @@ impl std::fmt::Debug for HttpRoute {
 #[derive(Debug)]
 pub struct HttpRequest {
     pub headers: HeaderMap,
+    /// The caller's address as API Gateway saw it (rate limits and the audit log).
+    pub source_ip: Option<std::net::IpAddr>,
     pub path_params: HashMap<String, String>,
     pub raw_query: String,
     pub body: Vec<u8>,
@@ -78,7 +80,14 @@ impl HttpRequest {
                 format!("request body is larger than {MAX_BODY_BYTES} bytes"),
             ));
         }
+        let source_ip = event
+            .request_context
+            .http
+            .source_ip
+            .as_deref()
+            .and_then(|ip| ip.parse().ok());
         Ok(Self {
+            source_ip,
             headers: event.headers,
             path_params: event.path_parameters,
             raw_query: event.raw_query_string.unwrap_or_default(),
@@ -236,6 +245,9 @@ impl HttpResponse {
         if err.status() == StatusCode::UNAUTHORIZED {
             headers.push((WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
         }
+        if let Some(secs) = err.retry_after() {
+            headers.push((RETRY_AFTER, HeaderValue::from(secs)));
+        }
         Self {
             status: err.status(),
             headers,
@@ -271,7 +283,11 @@ pub async fn dispatch(
     async move {
         let started = std::time::Instant::now();
         let result = match HttpRequest::from_event(event) {
-            Ok(req) => catch_panic((route.endpoint)(ctx.clone(), req), handler_panicked).await,
+            Ok(req) => {
+                let ip = req.source_ip;
+                let handled = catch_panic((route.endpoint)(ctx.clone(), req), handler_panicked);
+                crate::service::audit::with_source_ip(ip, handled).await
+            }
             Err(e) => Err(e),
         };
         let response = match result {

@@ -25,6 +25,8 @@ pub struct WsRequest {
     pub route_key: String,
     pub query: HashMap<String, String>,
     pub body: Option<String>,
+    /// The client's address as API Gateway saw it (the audit log).
+    pub source_ip: Option<std::net::IpAddr>,
 }
 
 impl WsRequest {
@@ -50,8 +52,14 @@ impl WsRequest {
             .iter()
             .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
+        let source_ip = ctx
+            .identity
+            .source_ip
+            .as_deref()
+            .and_then(|ip| ip.parse().ok());
         Ok(Self {
             connection_id,
+            source_ip,
             route_key: ctx.route_key.unwrap_or_default(),
             query,
             body: event.body,
@@ -93,7 +101,9 @@ pub async fn dispatch(
         let result = match WsRequest::from_event(event) {
             Ok(req) => {
                 reply_to = Some((req.connection_id.clone(), req.client_message_id()));
-                catch_panic((route.endpoint)(ctx.clone(), req), handler_panicked).await
+                let ip = req.source_ip;
+                let handled = catch_panic((route.endpoint)(ctx.clone(), req), handler_panicked);
+                crate::service::audit::with_source_ip(ip, handled).await
             }
             Err(e) => Err(e),
         };
@@ -121,6 +131,7 @@ pub async fn dispatch(
                             code: body.error,
                             message: body.message,
                             client_message_id,
+                            retry_after: body.retry_after,
                         };
                         realtime::reply(ctx, &connection_id, &event).await;
                     }

@@ -11,6 +11,7 @@ use crate::contract::auth::{
 use crate::ctx::Ctx;
 use crate::domain::{DisplayName, Email, Password};
 use crate::error::ApiError;
+use crate::service::limits::{self, Limit};
 use crate::service::{accounts, password, verification};
 
 /// `POST /api/auth/register`: creates an account and signs it in.
@@ -72,23 +73,36 @@ pub async fn password_reset_confirm(
 #[utoipa::path(post, path = "/api/auth/register", tag = "auth", request_body = RegisterRequest,
     responses((status = 201, body = AuthResponse),
               (status = 400, description = "`invalid_email`, `invalid_password`, `invalid_display_name`, `invalid_request`", body = ErrorBody),
-              (status = 409, description = "`email_taken`", body = ErrorBody)))]
+              (status = 409, description = "`email_taken`", body = ErrorBody),
+              (status = 429, description = "`rate_limited`: too many accounts from this address", body = ErrorBody)))]
 pub async fn register_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    HttpResponse::created(&register(&ctx, req.json()?).await?)
+    let input = req.json()?;
+    limits::take(&ctx, Limit::RegisterIp(req.source_ip)).await?;
+    HttpResponse::created(&register(&ctx, input).await?)
 }
 
 #[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = AuthResponse), (status = 400, body = ErrorBody),
-              (status = 401, description = "`invalid_credentials`", body = ErrorBody)))]
+              (status = 401, description = "`invalid_credentials`", body = ErrorBody),
+              (status = 429, description = "`rate_limited`: too many attempts for this account or from this address", body = ErrorBody)))]
 pub async fn login_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    HttpResponse::ok(&login(&ctx, req.json()?).await?)
+    let input: LoginRequest = req.json()?;
+    let checks = [
+        Limit::LoginIp(req.source_ip),
+        Limit::LoginAccount(&input.email),
+    ];
+    limits::take_all(&ctx, &checks).await?;
+    HttpResponse::ok(&login(&ctx, input).await?)
 }
 
 #[utoipa::path(post, path = "/api/auth/refresh", tag = "auth", request_body = RefreshRequest,
     responses((status = 200, body = AuthResponse), (status = 400, body = ErrorBody),
-              (status = 401, description = "`invalid_refresh_token`", body = ErrorBody)))]
+              (status = 401, description = "`invalid_refresh_token`", body = ErrorBody),
+              (status = 429, description = "`rate_limited`", body = ErrorBody)))]
 pub async fn refresh_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    HttpResponse::ok(&refresh(&ctx, req.json()?).await?)
+    let input = req.json()?;
+    limits::take(&ctx, Limit::RefreshIp(req.source_ip)).await?;
+    HttpResponse::ok(&refresh(&ctx, input).await?)
 }
 
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth", request_body = RefreshRequest,
@@ -122,7 +136,7 @@ pub async fn verify_email_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpRes
     responses((status = 202, description = "a verification mail is on its way"),
               (status = 401, description = "`unauthorized`", body = ErrorBody),
               (status = 409, description = "`email_already_verified`", body = ErrorBody),
-              (status = 429, description = "`too_many_requests`", body = ErrorBody)))]
+              (status = 429, description = "`rate_limited`", body = ErrorBody)))]
 pub async fn resend_verification_endpoint(
     ctx: Ctx,
     req: HttpRequest,
@@ -135,9 +149,12 @@ pub async fn resend_verification_endpoint(
 #[utoipa::path(post, path = "/api/auth/password-reset", tag = "auth", request_body = PasswordResetRequest,
     operation_id = "password_reset_endpoint",
     responses((status = 202, description = "if the address has an account, a reset link is on its way"),
-              (status = 400, description = "`invalid_email`, `invalid_request`", body = ErrorBody)))]
+              (status = 400, description = "`invalid_email`, `invalid_request`", body = ErrorBody),
+              (status = 429, description = "`rate_limited`", body = ErrorBody)))]
 pub async fn password_reset_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    password_reset(&ctx, req.json()?).await?;
+    let input = req.json()?;
+    limits::take(&ctx, Limit::PasswordResetIp(req.source_ip)).await?;
+    password_reset(&ctx, input).await?;
     Ok(HttpResponse::accepted())
 }
 

@@ -8,9 +8,15 @@ use crate::ctx::Ctx;
 use crate::domain::ChatTitle;
 use crate::error::ApiError;
 use crate::service::chats;
+use crate::service::limits::{self, Limit};
 
 /// `POST /api/chats`: a direct chat (201, or 200 with the existing one) or a group (201).
 pub async fn create(ctx: &Ctx, me: AuthUser, input: CreateChat) -> Result<(Chat, bool), ApiError> {
+    let mut checks = vec![Limit::NewChat(me.id)];
+    if input.kind == ChatKind::Group {
+        checks.push(Limit::MemberAdd(me.id, input.member_ids.len()));
+    }
+    limits::take_all(ctx, &checks).await?;
     match input.kind {
         ChatKind::Direct => {
             if input.title.is_some() {
@@ -50,6 +56,7 @@ pub async fn add_member(
     chat: ChatId,
     input: AddMember,
 ) -> Result<(Chat, bool), ApiError> {
+    limits::take(ctx, Limit::MemberAdd(me.id, 1)).await?;
     chats::add_member(ctx, me, chat, input.user_id).await
 }
 

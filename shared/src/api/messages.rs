@@ -9,6 +9,7 @@ use crate::contract::{ChatId, ErrorBody, ErrorCode, Message, MessageId};
 use crate::ctx::Ctx;
 use crate::domain::MessageBody;
 use crate::error::ApiError;
+use crate::service::limits::{self, Limit};
 use crate::service::messages::{self, Reader};
 use crate::service::sending::{self, NewMessage, Origin, SendOutcome};
 
@@ -43,6 +44,7 @@ pub async fn edit(
     input: EditMessage,
 ) -> Result<Message, ApiError> {
     let body = MessageBody::parse(&input.body)?;
+    limits::take(ctx, Limit::Edit(me.id)).await?;
     messages::edit(ctx, me, chat, id, body).await
 }
 
@@ -53,6 +55,7 @@ pub async fn delete(
     chat: ChatId,
     id: MessageId,
 ) -> Result<Message, ApiError> {
+    limits::take(ctx, Limit::Edit(me.id)).await?;
     messages::delete(ctx, me, chat, id).await
 }
 

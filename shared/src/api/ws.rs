@@ -79,13 +79,18 @@ pub async fn default(_ctx: Ctx, req: WsRequest) -> Result<(), ApiError> {
     ))
 }
 
-/// The scheduled `ws-sweeper` job: stale connections, expired tickets and refresh tokens.
+/// The scheduled `ws-sweeper` job: stale connections, expired tickets and refresh tokens,
+/// full rate-limit buckets, audit events past their retention.
 pub async fn sweep(ctx: Ctx) -> Result<serde_json::Value, ApiError> {
     let r = realtime::sweep(&ctx).await?;
+    let buckets = crate::repo::limits::sweep(&ctx.db.get().await?).await?;
+    let audit = crate::service::audit::sweep(&ctx, ctx.config.audit_retention).await?;
     Ok(serde_json::json!({
         "expired_connections": r.expired,
         "gone_connections": r.gone,
         "expired_tickets": r.tickets,
+        "full_rate_limit_buckets": buckets,
+        "expired_audit_events": audit,
         "expired_refresh_tokens": r.refresh_tokens,
     }))
 }

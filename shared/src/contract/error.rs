@@ -101,8 +101,9 @@ error_codes! {
     // 413
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE;
     // 429
-    /// Asked again too soon (e.g. another verification mail within a minute).
-    TooManyRequests = "too_many_requests", TOO_MANY_REQUESTS;
+    /// Over a rate limit (docs/SECURITY.md): try again after `retry_after` seconds (REST
+    /// also sends `Retry-After`). Nothing of the refused request was stored.
+    RateLimited = "rate_limited", TOO_MANY_REQUESTS;
     // 5xx: the server's side; the message never says more than this.
     InternalError = "internal_error", INTERNAL_SERVER_ERROR;
     /// A dependency (the database) cannot be reached; try again later.
@@ -124,6 +125,9 @@ pub struct ErrorBody {
     pub error: ErrorCode,
     /// Human-readable explanation.
     pub message: String,
+    /// With `rate_limited`: seconds until the request may be tried again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u64>,
 }
 
 #[cfg(test)]

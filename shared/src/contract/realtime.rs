@@ -124,6 +124,9 @@ pub enum ServerEvent {
         message: String,
         #[serde(skip_serializing_if = "Option::is_none")]
         client_message_id: Option<Uuid>,
+        /// With `rate_limited`: seconds until the frame may be sent again.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after: Option<u64>,
     },
     Pong,
 }

@@ -64,6 +64,29 @@ pub async fn insert(
     Ok(())
 }
 
+/// Removes `user`'s oldest connections so that at most `keep` remain, never `newest`; returns
+/// the removed ones (to be closed).
+pub async fn evict_oldest(
+    db: &impl GenericClient,
+    user: UserId,
+    newest: &str,
+    keep: i64,
+) -> Result<Vec<String>, ApiError> {
+    let rows = super::query(
+        db,
+        "DELETE FROM connections WHERE connection_id IN (
+             SELECT connection_id FROM connections WHERE user_id = $1 AND connection_id <> $2
+             ORDER BY connected_at DESC, connection_id DESC OFFSET greatest($3::bigint - 1, 0)
+         )
+         RETURNING connection_id",
+        &[&user.0, &newest, &keep],
+    )
+    .await?;
+    rows.iter()
+        .map(|r| r.try_get(0).map_err(ApiError::from))
+        .collect()
+}
+
 static SENDER: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "WITH {} SELECT (SELECT id FROM sender)",
@@ -89,6 +112,8 @@ pub async fn sender(
 pub enum Typing {
     NoSender,
     NotMember,
+    /// Over the typing limit: relayed to nobody.
+    Limited,
     Relay {
         sender: UserId,
         targets: Vec<Target>,
@@ -99,6 +124,9 @@ static TYPING: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "WITH {sender}, member AS (
              SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = (SELECT id FROM sender)
+         ), allowed AS ({take}
+         ), passes AS (
+             SELECT NOT $8 OR EXISTS (SELECT 1 FROM allowed) AS yes
          ), size AS (
              SELECT count(*) AS n FROM chat_members WHERE chat_id = $1
          ), targets AS (
@@ -106,25 +134,53 @@ static TYPING: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
              JOIN connections c ON c.user_id = m.user_id
              WHERE m.chat_id = $1 AND m.user_id <> (SELECT id FROM sender)
                AND EXISTS (SELECT 1 FROM member) AND (SELECT n FROM size) <= $5
+               AND (SELECT yes FROM passes)
          )
          SELECT (SELECT id FROM sender) AS sender,
                 EXISTS (SELECT 1 FROM member) AS is_member,
+                (SELECT yes FROM passes) AS passes,
                 (SELECT array_agg(connection_id ORDER BY connection_id) FROM targets) AS connections,
                 (SELECT array_agg(user_id ORDER BY connection_id) FROM targets) AS users",
         sender = sender_ctes("$2", "$3", "$4"),
+        // One bucket per sender, chat and state: "started" and "stopped" each pass once per
+        // period, so a stop right after a start is not lost.
+        take = super::limits::take_cte(
+            "'typing:' || (SELECT id FROM sender) || ':' || $1::uuid || ':' || $9::bool",
+            "$6",
+            "$7",
+            "$8 AND EXISTS (SELECT 1 FROM member)",
+        ),
     )
 });
 
+/// A `typing` frame as the statement takes it.
+#[derive(Debug, Clone, Copy)]
+pub struct TypingFrame<'a> {
+    pub chat: ChatId,
+    pub user: Option<UserId>,
+    pub connection: Option<&'a str>,
+    pub is_typing: bool,
+    pub touch_secs: f64,
+    pub max_members: i64,
+    /// The typing limit (`RATE_LIMIT_TYPING_CHAT`), if on.
+    pub limit: Option<super::limits::Rule>,
+}
+
 /// One statement for a `typing` frame: the sender (by `user`, or behind `connection`),
-/// membership, and the connections to relay to.
-pub async fn typing(
-    db: &impl GenericClient,
-    chat: ChatId,
-    user: Option<UserId>,
-    connection: Option<&str>,
-    touch_secs: f64,
-    max_members: i64,
-) -> Result<Typing, ApiError> {
+/// membership, the typing limit, and the connections to relay to.
+pub async fn typing(db: &impl GenericClient, frame: TypingFrame<'_>) -> Result<Typing, ApiError> {
+    let TypingFrame {
+        chat,
+        user,
+        connection,
+        is_typing,
+        touch_secs,
+        max_members,
+        limit,
+    } = frame;
+    let limited = limit.is_some();
+    let interval = limit.map_or(0.0, |r| r.interval_secs(1));
+    let period = limit.map_or(0.0, |r| r.period_secs());
     let stmt = super::prepared(db, &TYPING).await?;
     let row = db
         .query_one(
@@ -135,6 +191,10 @@ pub async fn typing(
                 &connection,
                 &touch_secs,
                 &max_members,
+                &interval,
+                &period,
+                &limited,
+                &is_typing,
             ],
         )
         .await?;
@@ -143,6 +203,9 @@ pub async fn typing(
     };
     if !row.try_get::<_, bool>("is_member")? {
         return Ok(Typing::NotMember);
+    }
+    if !row.try_get::<_, bool>("passes")? {
+        return Ok(Typing::Limited);
     }
     Ok(Typing::Relay {
         sender: UserId(sender),

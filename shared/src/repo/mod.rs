@@ -3,8 +3,10 @@
 
 pub mod account_tokens;
 pub mod attachments;
+pub mod audit;
 pub mod chats;
 pub mod connections;
+pub mod limits;
 pub mod messages;
 pub mod notifications;
 pub mod outbox;

@@ -7,6 +7,7 @@
 use uuid::Uuid;
 
 use super::connections::Target;
+use super::limits::Rule;
 use super::messages::{self, COLUMNS, MessageRow};
 use super::{GenericClient, prepared};
 use crate::contract::{ChatId, MessageId, UserId};
@@ -31,6 +32,8 @@ pub struct TextSend<'a> {
     pub email_pending_secs: f64,
     /// The outbox lease.
     pub lease_secs: f64,
+    /// The sender's send limit (`RATE_LIMIT_SEND_USER`), if on.
+    pub limit: Option<Rule>,
 }
 
 /// What the statement found and did.
@@ -40,6 +43,8 @@ pub enum Sent {
     NoSender,
     /// The sender is not a member of the chat.
     NotMember,
+    /// Over the sender's send limit: nothing was stored; try again after this long.
+    Limited(std::time::Duration),
     /// The `client_message_id` was used before: the original (attachments not loaded).
     Existing(MessageRow),
     Stored(Stored),
@@ -73,9 +78,13 @@ fn sql() -> String {
          ), existing AS (
              SELECT {COLUMNS} FROM messages
              WHERE sender_id = (SELECT id FROM sender) AND client_message_id = $3
+         ), limit_prev AS (
+             SELECT tat FROM rate_limits WHERE $13 AND key = 'send:' || (SELECT id FROM sender)
+         ), allowed AS ({take}
          ), bumped AS (
              UPDATE chats SET last_seq = last_seq + 1, last_activity_at = now()
              WHERE id = $1 AND EXISTS (SELECT 1 FROM member) AND NOT EXISTS (SELECT 1 FROM existing)
+               AND (NOT $13 OR EXISTS (SELECT 1 FROM allowed))
              RETURNING last_seq
          ), inserted AS (
              INSERT INTO messages (id, chat_id, seq, sender_id, client_message_id, body)
@@ -111,6 +120,9 @@ fn sql() -> String {
          )
          SELECT (SELECT id FROM sender) AS sender,
                 EXISTS (SELECT 1 FROM member) AS is_member,
+                $13 AND EXISTS (SELECT 1 FROM member) AND NOT EXISTS (SELECT 1 FROM existing)
+                    AND NOT EXISTS (SELECT 1 FROM allowed) AS limited,
+                {wait} AS limit_wait,
                 (SELECT count(DISTINCT user_id) FROM recipients) AS member_count,
                 (SELECT array_agg(connection_id ORDER BY connection_id) FROM targets) AS target_connections,
                 (SELECT array_agg(user_id ORDER BY connection_id) FROM targets) AS target_users,
@@ -121,6 +133,13 @@ fn sql() -> String {
          LEFT JOIN inserted i ON true
          LEFT JOIN existing e ON true",
         sender = super::connections::sender_ctes("$2", "$7", "$6"),
+        take = super::limits::take_cte(
+            "'send:' || (SELECT id FROM sender)",
+            "$11",
+            "$12",
+            "$13 AND EXISTS (SELECT 1 FROM member) AND NOT EXISTS (SELECT 1 FROM existing)",
+        ),
+        wait = super::limits::wait_expr("(SELECT tat FROM limit_prev)", "$11", "$12"),
         i = prefixed("i"),
         e = prefixed("e"),
     )
@@ -134,6 +153,9 @@ pub async fn text(
     send: &TextSend<'_>,
 ) -> Result<Sent, ApiError> {
     let stmt = prepared(db, &SQL).await?;
+    let limited = send.limit.is_some();
+    let interval = send.limit.map_or(0.0, |r| r.interval_secs(1));
+    let period = send.limit.map_or(0.0, |r| r.period_secs());
     let result = db
         .query_one(
             &stmt,
@@ -148,6 +170,9 @@ pub async fn text(
                 &send.email,
                 &send.email_pending_secs,
                 &send.lease_secs,
+                &interval,
+                &period,
+                &limited,
             ],
         )
         .await;
@@ -178,6 +203,11 @@ pub async fn text(
     }
     if row.try_get::<_, Option<Uuid>>("e_id")?.is_some() {
         return Ok(Sent::Existing(messages::from_prefixed(&row, "e_")?));
+    }
+    if row.try_get::<_, bool>("limited")? {
+        let wait: Option<f64> = row.try_get("limit_wait")?;
+        let wait = wait.unwrap_or(0.0).max(0.0);
+        return Ok(Sent::Limited(std::time::Duration::from_secs_f64(wait)));
     }
     let message = messages::from_prefixed(&row, "i_")?;
     Ok(Sent::Stored(Stored {

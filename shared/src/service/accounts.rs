@@ -14,6 +14,7 @@ use crate::domain::{DisplayName, Email, Password};
 use crate::error::ApiError;
 use crate::repo::sessions::Which;
 use crate::repo::{refresh_tokens, sessions as session_rows, users, ws_tickets};
+use crate::service::audit::{self, Entry};
 use crate::service::{sessions, verification};
 
 /// A freshly issued pair of tokens.
@@ -48,6 +49,7 @@ pub async fn register(
     let user = users::insert(&tx, UserId::new(), &email, &hash, &display_name).await?;
     let session = new_session(ctx, &tx, user.id).await?;
     let verify = verification::issue(ctx, &tx, user.id).await?;
+    audit::record_in(&tx, Entry::new("account_registered").actor(user.id)).await?;
     tx.commit().await?;
     tracing::info!(user_id = %user.id, "account registered");
     verification::mail(ctx, verify).await;
@@ -75,10 +77,19 @@ pub async fn login(ctx: &Ctx, email: &str, password: &str) -> Result<AuthRespons
     let ok = password::verify(password, stored).await?;
     let user = match (ok, user) {
         (true, Some(user)) => user,
-        _ => return Err(invalid()),
+        (_, user) => {
+            drop(db);
+            let mut entry = Entry::new("sign_in_failed");
+            if let Some(user) = user {
+                entry = entry.target(user.id);
+            }
+            audit::record(ctx, entry).await;
+            return Err(invalid());
+        }
     };
     let tx = db.transaction().await?;
     let session = new_session(ctx, &tx, user.id).await?;
+    audit::record_in(&tx, Entry::new("sign_in").actor(user.id)).await?;
     tx.commit().await?;
     Ok(signed_in(user, session))
 }
@@ -114,6 +125,12 @@ pub async fn refresh(ctx: &Ctx, refresh_token: &str) -> Result<AuthResponse, Api
     }
     if token.used_at.is_some() {
         let revoked = sessions::end(&tx, Which::One(session)).await?;
+        let entry = Entry::new("refresh_token_reused")
+            .target(token.user_id)
+            .detail(
+                serde_json::json!({ "session_id": session.0, "sessions_ended": revoked.sessions }),
+            );
+        audit::record_in(&tx, entry).await?;
         tx.commit().await?;
         drop(db);
         tracing::warn!(
@@ -146,6 +163,9 @@ pub async fn logout(ctx: &Ctx, refresh_token: &str) -> Result<(), ApiError> {
         return Ok(());
     };
     let revoked = sessions::end(&tx, Which::One(SessionId(family))).await?;
+    if let Some(user) = revoked.user {
+        sessions::record_ended(&tx, "signed_out", user, &revoked).await?;
+    }
     tx.commit().await?;
     drop(db);
     sessions::close(ctx, revoked).await;
@@ -158,6 +178,7 @@ pub async fn logout_all(ctx: &Ctx, user: AuthUser) -> Result<(), ApiError> {
     let mut db = ctx.db.get().await?;
     let tx = db.transaction().await?;
     let revoked = sessions::end(&tx, Which::AllOf(user.id)).await?;
+    sessions::record_ended(&tx, "signed_out_everywhere", user.id, &revoked).await?;
     tx.commit().await?;
     drop(db);
     sessions::close(ctx, revoked).await;

@@ -13,7 +13,7 @@ use crate::error::ApiError;
 use crate::repo::sessions::Which;
 use crate::repo::{chats, users};
 use crate::service::announce::{Change, Known};
-use crate::service::{outbox, password, sessions};
+use crate::service::{audit, outbox, password, sessions};
 
 pub async fn delete_account(ctx: &Ctx, caller: Signed, password: &str) -> Result<(), ApiError> {
     password::check_current(ctx, caller, password).await?;
@@ -37,6 +37,10 @@ pub async fn delete_account(ctx: &Ctx, caller: Signed, password: &str) -> Result
     if !users::tombstone(&tx, me).await? {
         return Err(ApiError::unauthorized("the account no longer exists"));
     }
+    let entry = audit::Entry::new("account_deleted").actor(me).detail(
+        serde_json::json!({ "groups_left": left.len(), "sessions_ended": revoked.sessions }),
+    );
+    audit::record_in(&tx, entry).await?;
     tx.commit().await?;
     drop(db);
     tracing::info!(user_id = %me, groups_left = left.len(), "account deleted");

@@ -14,6 +14,8 @@ use crate::repo::account_tokens::{self, Owner, Purpose};
 use crate::repo::sessions::Which;
 use crate::repo::users;
 use crate::service::account_mail::{self, Kind};
+use crate::service::audit::{self, Entry};
+use crate::service::limits::{self, Limit};
 use crate::service::sessions;
 
 /// How long a reset link works.
@@ -68,6 +70,7 @@ pub async fn confirm_reset(ctx: &Ctx, token: &str, new_password: Password) -> Re
     users::set_password(&tx, user, &hash, true).await?;
     account_tokens::consume_all(&tx, Purpose::PasswordReset, user).await?;
     let revoked = sessions::end(&tx, Which::AllOf(user)).await?;
+    sessions::record_ended(&tx, "password_reset", user, &revoked).await?;
     tx.commit().await?;
     drop(db);
     tracing::info!(user_id = %user, "password reset");
@@ -84,9 +87,16 @@ pub async fn check_current(ctx: &Ctx, caller: Signed, password: &str) -> Result<
     let Some(stored) = stored else {
         return Err(ApiError::unauthorized("the account no longer exists"));
     };
+    // A stolen access token must not become a way to guess the password.
+    limits::take(ctx, Limit::PasswordCheck(caller.user.id)).await?;
     if password::verify(password, Some(stored)).await? {
         Ok(())
     } else {
+        audit::record(
+            ctx,
+            Entry::new("password_check_failed").actor(caller.user.id),
+        )
+        .await;
         Err(ApiError::new(
             ErrorCode::WrongPassword,
             "the current password is not correct",
@@ -108,6 +118,7 @@ pub async fn change(
     let tx = db.transaction().await?;
     users::set_password(&tx, caller.user.id, &hash, false).await?;
     let revoked = sessions::end(&tx, Which::AllBut(caller.user.id, caller.session)).await?;
+    sessions::record_ended(&tx, "password_changed", caller.user.id, &revoked).await?;
     tx.commit().await?;
     drop(db);
     tracing::info!(user_id = %caller.user.id, "password changed");

@@ -20,6 +20,7 @@ use crate::error::ApiError;
 use crate::repo::connections::{self, Target};
 use crate::repo::{account_tokens, refresh_tokens, sessions, users, ws_tickets};
 use crate::service::access::chat_not_found;
+use crate::service::limits;
 
 /// API Gateway closes every connection after 2 hours; rows older than that (plus a margin)
 /// are stale whatever `$disconnect` said.
@@ -56,12 +57,14 @@ pub async fn connect(ctx: &Ctx, connection_id: &str, ticket: Option<&str>) -> Re
     // Serialise this user's connects and disconnects: "first" and "last" are decided once.
     users::lock(&tx, user).await?;
     connections::insert(&tx, connection_id, user, session).await?;
+    let evicted = limits::evict_connections(ctx, &tx, user, connection_id).await?;
     let open = connections::count_for_user(&tx, user).await?;
     let seen = users::touch_last_seen(&tx, user).await?;
     tx.commit().await?;
     // The announcement waits on pushes: never with a database connection held.
     drop(db);
     tracing::info!(user_id = %user, connections = open, "connected");
+    limits::close_evicted(ctx, evicted).await;
     if open == 1 {
         announce_presence(ctx, user, true, seen).await;
     }
@@ -164,13 +167,24 @@ pub async fn typing(
         let db = ctx.db.get().await?;
         let max = i64::try_from(ctx.config.fanout_inline_max).unwrap_or(i64::MAX);
         let touch = ctx.config.connection_touch.as_secs_f64();
-        connections::typing(&db, chat, None, Some(connection_id), touch, max).await?
+        let frame = connections::TypingFrame {
+            chat,
+            user: None,
+            connection: Some(connection_id),
+            is_typing,
+            touch_secs: touch,
+            max_members: max,
+            limit: ctx.config.limits.typing_chat,
+        };
+        connections::typing(&db, frame).await?
     };
     let (sender, targets) = match found {
         connections::Typing::NoSender => {
             return Err(ApiError::unauthorized("this connection is not signed in"));
         }
         connections::Typing::NotMember => return Err(chat_not_found()),
+        // Typing is a hint: a frame over the limit is dropped without an answer.
+        connections::Typing::Limited => return Ok(()),
         connections::Typing::Relay { sender, targets } => (sender, targets),
     };
     let event = ServerEvent::Typing {

@@ -17,6 +17,7 @@ use crate::repo::send::{self, Sent, TextSend};
 use crate::service::access::{chat_not_found, require_member};
 use crate::service::announce::{Change, Known};
 use crate::service::attachments::sending::check_for_send;
+use crate::service::limits::{self, Limit};
 use crate::service::{notifications, outbox, realtime};
 
 /// A validated send request.
@@ -166,12 +167,14 @@ async fn store_text(
         email: ctx.email_queue.is_some(),
         email_pending_secs: notifications::jobs::pending_secs(ctx),
         lease_secs: ctx.config.outbox_lease.as_secs_f64(),
+        limit: ctx.config.limits.send_user,
     };
     let id = MessageId::new();
     let sent = send::text(&ctx.db.get().await?, id, &text).await?;
     match sent {
         Sent::NoSender => Err(not_signed_in()),
         Sent::NotMember => Err(chat_not_found()),
+        Sent::Limited(wait) => Err(ApiError::limited(wait)),
         Sent::Existing(row) => Ok(Stored::Original(row)),
         Sent::Stored(s) => Ok(Stored::New(Box::new(Recorded {
             change: Change::MessageStored {
@@ -213,6 +216,7 @@ async fn store_with_attachments(
         return Ok(Stored::Original(existing));
     }
     check_for_send(&tx, me, chat, &new.attachment_ids).await?;
+    limits::take_in(ctx, &tx, Limit::Send(me.id)).await?;
     let seq = chats::next_seq(&tx, chat).await?;
     let inserted = messages::insert(
         &tx,

@@ -11,11 +11,26 @@ use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::repo::sessions::{self, Revoked, Which};
 use crate::repo::{GenericClient, connections, users};
-use crate::service::realtime;
+use crate::service::{audit, realtime};
 
 /// Ends the sessions `which` names inside `tx`. Call [`close`] with the answer after commit.
 pub async fn end(tx: &impl GenericClient, which: Which) -> Result<Revoked, ApiError> {
     sessions::revoke(tx, which).await
+}
+
+/// Records in the audit log that `revoked` ended, as `event` (inside the same transaction).
+pub async fn record_ended(
+    tx: &impl GenericClient,
+    event: &'static str,
+    user: crate::contract::UserId,
+    revoked: &Revoked,
+) -> Result<(), ApiError> {
+    let detail = serde_json::json!({
+        "sessions_ended": revoked.sessions,
+        "connections_closed": revoked.connections.len(),
+    });
+    let entry = audit::Entry::new(event).actor(user).detail(detail);
+    audit::record_in(tx, entry).await
 }
 
 /// After commit: closes the ended sessions' sockets and announces the user offline if that

@@ -89,13 +89,8 @@ pub async fn resend(ctx: &Ctx, caller: AuthUser) -> Result<(), ApiError> {
     let pending = issue(ctx, &db, caller.id).await?;
     drop(db);
     if pending.is_none() {
-        return Err(ApiError::new(
-            ErrorCode::TooManyRequests,
-            format!(
-                "a verification mail was sent less than {} seconds ago; check your inbox",
-                ctx.config.account_mail_interval.as_secs()
-            ),
-        ));
+        // A mail went out less than the interval ago: the inbox has it.
+        return Err(ApiError::limited(ctx.config.account_mail_interval));
     }
     mail(ctx, pending).await;
     Ok(())

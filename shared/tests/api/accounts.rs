@@ -111,7 +111,7 @@ async fn resending_mails_a_new_link_until_verified_and_not_too_often() {
     strict
         .resend_verification(&bob.access_token)
         .await
-        .assert_error(429, "too_many_requests");
+        .assert_error(429, "rate_limited");
     assert_eq!(strict.mail_to(&bob.email).await.len(), 1);
 }
 

@@ -11,6 +11,7 @@ mod contract;
 mod events;
 mod health;
 mod layers;
+mod limits;
 mod messages;
 mod notifications;
 mod sessions;

@@ -66,8 +66,8 @@ const CODES: Record<ErrorCode, 'refusal' | 'trouble'> = {
   attachment_rejected: 'refusal',
   attachment_already_sent: 'refusal',
   payload_too_large: 'refusal',
-  // Asked again too soon: the same request succeeds later.
-  too_many_requests: 'trouble',
+  // Over a rate limit (docs/SECURITY.md): the same request succeeds after `retry_after`.
+  rate_limited: 'trouble',
   internal_error: 'trouble',
   service_unavailable: 'trouble',
   attachments_unavailable: 'trouble',

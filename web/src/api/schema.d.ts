@@ -587,12 +587,17 @@ export interface components {
             error: components["schemas"]["ErrorCode"];
             /** @description Human-readable explanation. */
             message: string;
+            /**
+             * Format: int64
+             * @description With `rate_limited`: seconds until the request may be tried again.
+             */
+            retry_after?: number | null;
         };
         /**
          * @description Stable, machine-readable reason of a refused or failed request.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_email" | "invalid_password" | "invalid_display_name" | "invalid_title" | "invalid_body" | "invalid_seq" | "invalid_limit" | "invalid_cursor" | "invalid_filename" | "invalid_unsubscribe_token" | "invalid_verification_token" | "invalid_reset_token" | "content_type_not_allowed" | "attachment_too_large" | "too_many_attachments" | "too_many_members" | "cannot_chat_with_self" | "unknown_user" | "unknown_attachment" | "unknown_action" | "unauthorized" | "invalid_credentials" | "invalid_refresh_token" | "not_chat_owner" | "not_message_sender" | "wrong_password" | "not_found" | "chat_not_found" | "user_not_found" | "message_not_found" | "member_not_found" | "attachment_not_found" | "email_taken" | "email_already_verified" | "client_message_id_reused" | "message_deleted" | "chat_full" | "direct_chat_members_fixed" | "upload_incomplete" | "attachment_not_uploaded" | "attachment_rejected" | "attachment_already_sent" | "payload_too_large" | "too_many_requests" | "internal_error" | "service_unavailable" | "attachments_unavailable";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_email" | "invalid_password" | "invalid_display_name" | "invalid_title" | "invalid_body" | "invalid_seq" | "invalid_limit" | "invalid_cursor" | "invalid_filename" | "invalid_unsubscribe_token" | "invalid_verification_token" | "invalid_reset_token" | "content_type_not_allowed" | "attachment_too_large" | "too_many_attachments" | "too_many_members" | "cannot_chat_with_self" | "unknown_user" | "unknown_attachment" | "unknown_action" | "unauthorized" | "invalid_credentials" | "invalid_refresh_token" | "not_chat_owner" | "not_message_sender" | "wrong_password" | "not_found" | "chat_not_found" | "user_not_found" | "message_not_found" | "member_not_found" | "attachment_not_found" | "email_taken" | "email_already_verified" | "client_message_id_reused" | "message_deleted" | "chat_full" | "direct_chat_members_fixed" | "upload_incomplete" | "attachment_not_uploaded" | "attachment_rejected" | "attachment_already_sent" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable" | "attachments_unavailable";
         Health: {
             /** @description `ok`, or `unavailable` when a dependency is down. */
             status: string;
@@ -956,6 +961,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited`: too many attempts for this account or from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     logout_endpoint: {
@@ -1044,6 +1058,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     password_reset_confirm_endpoint: {
@@ -1115,6 +1138,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description `rate_limited` */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     register_endpoint: {
@@ -1149,6 +1181,15 @@ export interface operations {
             };
             /** @description `email_taken` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited`: too many accounts from this address */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1223,7 +1264,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description `too_many_requests` */
+            /** @description `rate_limited` */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -2144,6 +2185,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `rate_limited` */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -64,7 +64,7 @@ export interface components {
          * @description Stable, machine-readable reason of a refused or failed request.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_email" | "invalid_password" | "invalid_display_name" | "invalid_title" | "invalid_body" | "invalid_seq" | "invalid_limit" | "invalid_cursor" | "invalid_filename" | "invalid_unsubscribe_token" | "invalid_verification_token" | "invalid_reset_token" | "content_type_not_allowed" | "attachment_too_large" | "too_many_attachments" | "too_many_members" | "cannot_chat_with_self" | "unknown_user" | "unknown_attachment" | "unknown_action" | "unauthorized" | "invalid_credentials" | "invalid_refresh_token" | "not_chat_owner" | "not_message_sender" | "wrong_password" | "not_found" | "chat_not_found" | "user_not_found" | "message_not_found" | "member_not_found" | "attachment_not_found" | "email_taken" | "email_already_verified" | "client_message_id_reused" | "message_deleted" | "chat_full" | "direct_chat_members_fixed" | "upload_incomplete" | "attachment_not_uploaded" | "attachment_rejected" | "attachment_already_sent" | "payload_too_large" | "too_many_requests" | "internal_error" | "service_unavailable" | "attachments_unavailable";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_email" | "invalid_password" | "invalid_display_name" | "invalid_title" | "invalid_body" | "invalid_seq" | "invalid_limit" | "invalid_cursor" | "invalid_filename" | "invalid_unsubscribe_token" | "invalid_verification_token" | "invalid_reset_token" | "content_type_not_allowed" | "attachment_too_large" | "too_many_attachments" | "too_many_members" | "cannot_chat_with_self" | "unknown_user" | "unknown_attachment" | "unknown_action" | "unauthorized" | "invalid_credentials" | "invalid_refresh_token" | "not_chat_owner" | "not_message_sender" | "wrong_password" | "not_found" | "chat_not_found" | "user_not_found" | "message_not_found" | "member_not_found" | "attachment_not_found" | "email_taken" | "email_already_verified" | "client_message_id_reused" | "message_deleted" | "chat_full" | "direct_chat_members_fixed" | "upload_incomplete" | "attachment_not_uploaded" | "attachment_rejected" | "attachment_already_sent" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable" | "attachments_unavailable";
         /** @description `{"action":"mark_read", ...}`: move my read marker; the others get `read`. */
         MarkReadAction: {
             /** @description `mark_read` */
@@ -188,6 +188,11 @@ export interface components {
             message: string;
             /** Format: uuid */
             client_message_id?: string | null;
+            /**
+             * Format: int64
+             * @description With `rate_limited`: seconds until the frame may be sent again.
+             */
+            retry_after?: number | null;
             /** @enum {string} */
             type: "error";
         } | {

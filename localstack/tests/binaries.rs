@@ -196,6 +196,64 @@ async fn a_scheduled_function_answers_its_report() {
 }
 
 #[tokio::test]
+async fn a_binary_reads_its_token_key_and_database_from_secrets_manager() {
+    let app = TestApp::spawn_with_aws(&[]).await;
+    let user = app.user("Secretive").await;
+    // As the template sets them up: the key as a string, the database as RDS's JSON.
+    let aws = app.aws.as_ref().unwrap();
+    let secrets =
+        aws_sdk_secretsmanager::Client::new(&shared::clients::local_sdk_config(&aws.endpoint));
+    let (base, db_name) = app.database_url.rsplit_once('/').unwrap();
+    let host_port = base.rsplit_once('@').unwrap().1;
+    let (host, port) = host_port.split_once(':').unwrap();
+    let suffix = uuid::Uuid::new_v4().simple().to_string();
+    let mut ids = Vec::new();
+    for (name, value) in [
+        ("jwt", testkit::TEST_JWT_SECRET.to_owned()),
+        (
+            "db",
+            serde_json::json!({"username": "postgres", "password": "", "port": port.parse::<u16>().unwrap()})
+                .to_string(),
+        ),
+    ] {
+        let out = secrets
+            .create_secret()
+            .name(format!("{name}-{suffix}"))
+            .secret_string(value)
+            .send()
+            .await
+            .unwrap();
+        ids.push(out.arn.unwrap());
+    }
+    let mut settings = binaries(&app).settings().clone();
+    settings
+        .env
+        .retain(|(k, _)| k != "JWT_SECRET" && k != "DATABASE_URL");
+    settings.env.extend([
+        ("JWT_SECRET_ID".to_owned(), ids[0].clone()),
+        ("DATABASE_SECRET_ID".to_owned(), ids[1].clone()),
+        ("DATABASE_HOST".to_owned(), host.to_owned()),
+        ("DATABASE_NAME".to_owned(), db_name.to_owned()),
+    ]);
+    let b = Binaries::new(settings.clone());
+    let event = fixture("users-me").replace("REPLACE_WITH_ACCESS_TOKEN", &user.access_token);
+    let me: ApiGatewayV2httpResponse = invoke(&b, "users-me", event.clone()).await;
+    assert_eq!(me.status_code, 200, "{:?}", me.body);
+    assert_eq!(json_body(&me.body)["email"], user.email.as_str());
+
+    // A secret that cannot be read stops the cold start.
+    settings.env.retain(|(k, _)| k != "JWT_SECRET_ID");
+    settings
+        .env
+        .push(("JWT_SECRET_ID".into(), format!("missing-{suffix}")));
+    let err = Binaries::new(settings)
+        .invoke("users-me", event.into_bytes())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, InvokeError::Exited { .. }), "{err}");
+}
+
+#[tokio::test]
 async fn a_function_that_cannot_start_fails_its_invocation() {
     let app = TestApp::spawn().await;
     let b = binaries(&app);

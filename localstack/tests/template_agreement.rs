@@ -277,25 +277,44 @@ fn every_function_is_packaged_from_the_one_build_and_logs_to_a_group_with_retent
 }
 
 #[test]
-fn secrets_reach_the_functions_only_through_secrets_manager_references() {
+fn the_functions_get_secret_ids_read_them_at_cold_start_and_require_database_tls() {
     let t = template();
     let vars = &t.root["Globals"]["Function"]["Environment"]["Variables"];
-    for name in ["DATABASE_URL", "JWT_SECRET"] {
-        let mut values = Vec::new();
-        leaves(&vars[name], &mut values);
-        assert!(!values.is_empty(), "Globals set no {name}");
-        for v in values {
-            assert!(
-                v.contains("{{resolve:secretsmanager:"),
-                "{name} must come from a Secrets Manager dynamic reference, not `{v}`"
-            );
-        }
+    for (id_var, value_var) in [
+        ("JWT_SECRET_ID", "JWT_SECRET"),
+        ("DATABASE_SECRET_ID", "DATABASE_URL"),
+    ] {
+        assert!(!vars[id_var].is_null(), "Globals set no {id_var}");
+        assert!(
+            vars[value_var].is_null(),
+            "Globals set {value_var}: the value would sit in every function's configuration"
+        );
         for (id, res) in t.of_type("AWS::Serverless::Function") {
+            let own = &res["Properties"]["Environment"]["Variables"];
             assert!(
-                res["Properties"]["Environment"]["Variables"][name].is_null(),
-                "{id} overrides {name}; it belongs in Globals, as a dynamic reference"
+                own[value_var].is_null() && own[id_var].is_null(),
+                "{id} sets {value_var} or {id_var} itself; they belong in Globals"
             );
         }
+    }
+    assert_eq!(vars["DATABASE_SSLMODE"].as_str(), Some("require"));
+    for (id, res) in t.of_type("AWS::Serverless::Function") {
+        let policies = res["Properties"]["Policies"].as_sequence();
+        let reads = policies.is_some_and(|p| {
+            p.iter()
+                .any(|p| intrinsic(p, "Ref").and_then(Value::as_str) == Some("ReadSecretsPolicy"))
+        });
+        assert!(
+            reads,
+            "{id} lacks ReadSecretsPolicy: its cold start could not read the secrets"
+        );
+    }
+    for (id, proxy) in t.of_type("AWS::RDS::DBProxy") {
+        assert_eq!(
+            proxy["Properties"]["RequireTLS"].as_bool(),
+            Some(true),
+            "{id} must require TLS"
+        );
     }
 }
 
@@ -735,20 +754,6 @@ fn placeholders(s: &str) -> impl Iterator<Item = &str> {
     s.split("${")
         .skip(1)
         .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-}
-
-/// Every string a value can evaluate to: the branches of `!If` (not its condition), the
-/// template of `!Sub`, plain strings.
-fn leaves<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
-    if let Some(args) = intrinsic(v, "If").and_then(Value::as_sequence) {
-        args.iter().skip(1).for_each(|a| leaves(a, out));
-    } else if let Some(s) = sub_string(v) {
-        out.push(s);
-    } else if let Some(s) = v.as_str() {
-        out.push(s);
-    } else if let Value::Tagged(t) = v {
-        leaves(&t.value, out);
-    }
 }
 
 fn diff(table: &RouteSet, deployed: &RouteSet) -> String {

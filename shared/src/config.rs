@@ -33,6 +33,9 @@ pub struct Config {
     /// `DB_POOL_WAIT_MS`: how long a request waits for a free pooled connection (default
     /// 10 s; matters where many requests share one pool, as in the local gateway).
     pub db_pool_wait: Duration,
+    /// `DATABASE_SSLMODE`: `disable`, `prefer` or `require`, over the URL's own `sslmode`
+    /// (default: the URL's, else `prefer`). The template sets `require` (docs/SECURITY.md).
+    pub db_ssl_mode: Option<tokio_postgres::config::SslMode>,
     /// `JWT_SECRET`: HMAC key of the access tokens, at least 32 bytes.
     pub jwt_secret: SecretString,
     /// `JWT_ISSUER`: the `iss` claim written and required.
@@ -174,6 +177,7 @@ impl Config {
             db_pool_size: number(src, "DB_POOL_SIZE", 2)?,
             db_connect_timeout: Duration::from_millis(number(src, "DB_CONNECT_TIMEOUT_MS", 5_000)?),
             db_pool_wait: Duration::from_millis(number(src, "DB_POOL_WAIT_MS", 10_000)?),
+            db_ssl_mode: ssl_mode(src)?,
             jwt_secret: SecretString::from(jwt_secret),
             jwt_issuer: src
                 .get("JWT_ISSUER")
@@ -223,6 +227,24 @@ impl Config {
     pub fn database_url(&self) -> &str {
         self.database_url.expose_secret()
     }
+}
+
+fn ssl_mode(src: &impl Source) -> Result<Option<tokio_postgres::config::SslMode>, ConfigError> {
+    use tokio_postgres::config::SslMode;
+    Ok(
+        match src.get("DATABASE_SSLMODE").as_deref().map(str::trim) {
+            None => None,
+            Some("disable") => Some(SslMode::Disable),
+            Some("prefer") => Some(SslMode::Prefer),
+            Some("require") => Some(SslMode::Require),
+            Some(other) => {
+                return Err(ConfigError::Invalid {
+                    name: "DATABASE_SSLMODE",
+                    reason: format!("expected `disable`, `prefer` or `require`, got `{other}`"),
+                });
+            }
+        },
+    )
 }
 
 fn required(src: &impl Source, name: &'static str) -> Result<String, ConfigError> {

@@ -37,6 +37,15 @@ pub struct Ctx {
     pub sequencer: Arc<Sequencer>,
 }
 
+/// The SDK configuration every AWS client of a process shares (region and credentials from
+/// the environment; no network until first use).
+pub async fn sdk_config() -> SdkConfig {
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(crate::clients::https::lazy_https_client())
+        .load()
+        .await
+}
+
 impl Ctx {
     /// A context without pushing or AWS clients (REST-only tools and tests).
     pub fn new(config: Config) -> anyhow::Result<Self> {
@@ -47,12 +56,14 @@ impl Ctx {
     /// The cold-start context: pool, token keys, the pusher for the configured endpoint and
     /// the AWS clients (one shared SDK configuration; no network until first use).
     pub async fn from_config(config: Config) -> anyhow::Result<Self> {
-        let sdk = aws_config::defaults(aws_config::BehaviorVersion::latest())
-            .http_client(crate::clients::https::lazy_https_client())
-            .load()
-            .await;
-        let push = Pusher::from_shared(&sdk, &config);
-        let mut ctx = Self::new(config)?.with_clients(&sdk);
+        Self::from_config_with(config, &sdk_config().await)
+    }
+
+    /// [`Ctx::from_config`] with an SDK configuration already loaded (the cold start loads one
+    /// first to read the secrets).
+    pub fn from_config_with(config: Config, sdk: &SdkConfig) -> anyhow::Result<Self> {
+        let push = Pusher::from_shared(sdk, &config);
+        let mut ctx = Self::new(config)?.with_clients(sdk);
         ctx.push = push;
         Ok(ctx)
     }

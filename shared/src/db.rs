@@ -22,6 +22,7 @@ pub fn pool(config: &Config) -> anyhow::Result<Pool> {
         config.db_pool_size,
         config.db_connect_timeout,
         config.db_pool_wait,
+        config.db_ssl_mode,
     )
 }
 
@@ -30,9 +31,13 @@ pub fn pool_for(
     size: usize,
     connect_timeout: Duration,
     wait_timeout: Duration,
+    ssl_mode: Option<tokio_postgres::config::SslMode>,
 ) -> anyhow::Result<Pool> {
     let mut pg: tokio_postgres::Config = url.parse().context("DATABASE_URL is not a valid URL")?;
     pg.connect_timeout(connect_timeout);
+    if let Some(mode) = ssl_mode {
+        pg.ssl_mode(mode);
+    }
     if pg.get_application_name().is_none() {
         pg.application_name("messenger");
     }

@@ -20,6 +20,7 @@ pub mod ordering;
 pub mod repo;
 pub mod routes;
 pub mod runtime;
+pub mod secrets;
 pub mod service;
 pub mod telemetry;
 

@@ -11,9 +11,10 @@ use lambda_runtime::{LambdaEvent, service_fn};
 use crate::adapter::http::{self, HttpRoute};
 use crate::adapter::sqs;
 use crate::adapter::ws::{self, WsRoute};
-use crate::config::{Config, LogFormat};
+use crate::config::{Config, Env, LogFormat};
 use crate::ctx::Ctx;
 use crate::routes::{Invoked, ScheduledJob, SqsWorker};
+use crate::secrets;
 
 pub type Error = lambda_runtime::Error;
 
@@ -24,17 +25,30 @@ fn block_on<F: std::future::Future<Output = Result<(), Error>>>(f: F) -> Result<
         .block_on(f)
 }
 
-/// Reads config, starts tracing and builds the context; the one cold-start path.
+/// Reads the secrets and the config, starts tracing and builds the context; the one cold-start
+/// path.
 pub async fn cold_start() -> Result<Ctx, Error> {
-    start(read_config()?).await
+    let sdk = crate::ctx::sdk_config().await;
+    let config = if secrets::wanted(&Env) {
+        let src = secrets::resolve(&Env, &sdk)
+            .await
+            .inspect_err(|e| config_failed(&format!("{e:#}")))?;
+        Config::from_source(&src).inspect_err(|e| config_failed(&e.to_string()))?
+    } else {
+        read_config()?
+    };
+    crate::telemetry::init(config.log_format);
+    Ok(Ctx::from_config_with(config, &sdk)?)
 }
 
-/// The configuration from the environment; an invalid one is logged before failing.
+/// The configuration from the environment alone; an invalid one is logged before failing.
 pub fn read_config() -> Result<Config, Error> {
-    Ok(Config::from_env().inspect_err(|e| {
-        crate::telemetry::init(LogFormat::Json);
-        tracing::error!(error = %e, "invalid configuration");
-    })?)
+    Ok(Config::from_env().inspect_err(|e| config_failed(&e.to_string()))?)
+}
+
+fn config_failed(error: &str) {
+    crate::telemetry::init(LogFormat::Json);
+    tracing::error!(error, "invalid configuration");
 }
 
 /// Starts tracing and builds the context from a configuration.
@@ -120,8 +134,7 @@ pub fn run_job(job: ScheduledJob) -> Result<(), Error> {
 /// binary serves `make dev`, CI and operators.
 pub fn run_migrate(function: Invoked) -> Result<(), Error> {
     block_on(async move {
-        let url = std::env::var("DATABASE_URL")
-            .map_err(|_| "environment variable DATABASE_URL is required but not set")?;
+        let url = migrate_database_url().await?;
         let in_lambda = std::env::var_os("AWS_LAMBDA_RUNTIME_API").is_some();
         crate::telemetry::init(if in_lambda {
             LogFormat::Json
@@ -146,5 +159,22 @@ pub fn run_migrate(function: Invoked) -> Result<(), Error> {
             }
         }))
         .await
+    })
+}
+
+/// The migrate function's database: `DATABASE_URL`, or the secret `DATABASE_SECRET_ID` names,
+/// with `DATABASE_SSLMODE` over the URL's own `sslmode` (the last one given wins).
+async fn migrate_database_url() -> Result<String, Error> {
+    let sdk = crate::ctx::sdk_config().await;
+    let src = secrets::resolve(&Env, &sdk).await?;
+    let url = crate::config::Source::get(&src, "DATABASE_URL").ok_or(
+        "environment variable DATABASE_URL (or DATABASE_SECRET_ID) is required but not set",
+    )?;
+    Ok(match crate::config::Source::get(&Env, "DATABASE_SSLMODE") {
+        Some(mode) => {
+            let glue = if url.contains('?') { '&' } else { '?' };
+            format!("{url}{glue}sslmode={mode}")
+        }
+        None => url,
     })
 }

@@ -140,6 +140,19 @@ pub async fn membership(
     }))
 }
 
+/// Locks the chat's row until the transaction ends, so membership changes that check the
+/// member cap run one after another (concurrent adds to a full group cannot all pass the
+/// count). Sends take the same lock briefly in `next_seq`.
+pub async fn lock(db: &impl GenericClient, chat_id: ChatId) -> Result<(), ApiError> {
+    super::query_opt(
+        db,
+        "SELECT id FROM chats WHERE id = $1 FOR UPDATE",
+        &[&chat_id.0],
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn member_count(db: &impl GenericClient, chat_id: ChatId) -> Result<i64, ApiError> {
     Ok(super::query_one(
         db,
@@ -198,19 +211,24 @@ fn chat_from_row(row: &Row) -> Result<ChatRow, ApiError> {
     })
 }
 
-/// The members of the given chats, in joining order: one query.
+/// The members of the given chats, in joining order: one query. `viewer` does not see the
+/// presence (online, last seen) of members who blocked them.
 pub async fn members_of(
     db: &impl GenericClient,
     chats: &[ChatId],
+    viewer: Option<UserId>,
 ) -> Result<Vec<MemberRow>, ApiError> {
     let ids: Vec<uuid::Uuid> = chats.iter().map(|c| c.0).collect();
     let rows = super::query(
         db,
-        "SELECT m.chat_id, m.user_id, u.display_name, u.last_seen_at, m.role, m.last_read_seq, \
-                    EXISTS (SELECT 1 FROM connections c WHERE c.user_id = m.user_id) AS online \
-             FROM chat_members m JOIN users u ON u.id = m.user_id \
+        "SELECT m.chat_id, m.user_id, u.display_name, m.role, m.last_read_seq, \
+                    CASE WHEN hidden THEN NULL ELSE u.last_seen_at END AS last_seen_at, \
+                    NOT hidden AND EXISTS (SELECT 1 FROM connections c WHERE c.user_id = m.user_id) AS online \
+             FROM chat_members m JOIN users u ON u.id = m.user_id, \
+             LATERAL (SELECT EXISTS (SELECT 1 FROM user_blocks b \
+                 WHERE b.blocker_id = m.user_id AND b.blocked_id = $2) AS hidden) h \
              WHERE m.chat_id = ANY($1) ORDER BY m.chat_id, m.joined_at, m.user_id",
-        &[&ids],
+        &[&ids, &viewer.map(|v| v.0)],
     )
     .await?;
     rows.iter()

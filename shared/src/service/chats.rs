@@ -10,9 +10,11 @@ use crate::ctx::Ctx;
 use crate::domain::ChatTitle;
 use crate::error::ApiError;
 use crate::repo::chats::{self, ChatRow, MemberRow, Membership};
-use crate::repo::{GenericClient, users};
+use crate::repo::{GenericClient, blocks, users};
 use crate::service::access::{chat_not_found, require_member};
 use crate::service::announce::{Change, Known};
+use crate::service::audit::{self, Entry};
+use crate::service::blocks::{require_not_blocked_by, unavailable};
 use crate::service::outbox;
 
 /// Most members a group chat can have, its owner included.
@@ -87,6 +89,14 @@ pub async fn open_direct(ctx: &Ctx, me: AuthUser, other: UserId) -> Result<(Chat
     let mut db = ctx.db.get().await?;
     let tx = db.transaction().await?;
     require_known(&tx, &[other]).await?;
+    if blocks::between(&tx, me.id, other).await? {
+        // A block (either way) refuses a new direct chat; one that exists stays readable.
+        let existing = chats::find_direct(&tx, &key)
+            .await?
+            .ok_or_else(unavailable)?;
+        tx.commit().await?;
+        return Ok((details(&db, me, existing).await?.into_wire(me), false));
+    }
     let id = ChatId::new();
     // ON CONFLICT DO NOTHING on the unique key: a concurrent creator waits for the first
     // transaction and then finds its chat.
@@ -125,6 +135,7 @@ pub async fn create_group(
     let mut db = ctx.db.get().await?;
     let tx = db.transaction().await?;
     require_known(&tx, &others).await?;
+    require_not_blocked_by(&tx, me.id, &others).await?;
     let id = ChatId::new();
     chats::insert_group(&tx, id, me.id, title.as_str()).await?;
     let mut members = vec![(me.id, MemberRole::Owner)];
@@ -139,7 +150,7 @@ pub async fn create_group(
 pub async fn list(ctx: &Ctx, me: AuthUser) -> Result<ChatList, ApiError> {
     let db = ctx.db.get().await?;
     let rows = chats::for_member(&db, me.id, None).await?;
-    let all = attach_members(&db, rows).await?;
+    let all = attach_members(&db, me, rows).await?;
     Ok(ChatList {
         chats: all.into_iter().map(|d| d.into_wire(me)).collect(),
     })
@@ -156,7 +167,7 @@ async fn details(
     chat: ChatId,
 ) -> Result<ChatDetails, ApiError> {
     let rows = chats::for_member(db, me.id, Some(chat)).await?;
-    attach_members(db, rows)
+    attach_members(db, me, rows)
         .await?
         .pop()
         .ok_or_else(chat_not_found)
@@ -164,6 +175,7 @@ async fn details(
 
 async fn attach_members(
     db: &impl GenericClient,
+    me: AuthUser,
     mut rows: Vec<ChatRow>,
 ) -> Result<Vec<ChatDetails>, ApiError> {
     if rows.is_empty() {
@@ -183,7 +195,7 @@ async fn attach_members(
     let ids: Vec<ChatId> = rows.iter().map(|c| c.id).collect();
     let mut by_chat: std::collections::HashMap<ChatId, Vec<MemberRow>> =
         std::collections::HashMap::new();
-    for m in chats::members_of(db, &ids).await? {
+    for m in chats::members_of(db, &ids, Some(me.id)).await? {
         by_chat.entry(m.chat_id).or_default().push(m);
     }
     Ok(rows
@@ -224,6 +236,9 @@ pub async fn add_member(
         ));
     }
     require_known(&tx, &[user]).await?;
+    require_not_blocked_by(&tx, me.id, &[user]).await?;
+    // Under the chat's row lock the count below stays true until commit.
+    chats::lock(&tx, chat).await?;
     if chats::membership(&tx, chat, user).await?.is_none()
         && chats::member_count(&tx, chat).await? >= MAX_GROUP_MEMBERS as i64
     {
@@ -238,7 +253,11 @@ pub async fn add_member(
         user_id: user,
     };
     let recorded = match added {
-        true => Some(outbox::record(ctx, &tx, &change).await?),
+        true => {
+            let entry = Entry::new("member_added").actor(me.id).target(user);
+            audit::record_in(&tx, entry.chat(chat)).await?;
+            Some(outbox::record(ctx, &tx, &change).await?)
+        }
         false => None,
     };
     tx.commit().await?;
@@ -286,6 +305,8 @@ pub async fn remove_member(
         ));
     }
     chats::ensure_owner(&tx, chat).await?;
+    let entry = Entry::new("member_removed").actor(me.id).target(user);
+    audit::record_in(&tx, entry.chat(chat)).await?;
     let change = Change::MemberRemoved {
         chat_id: chat,
         user_id: user,

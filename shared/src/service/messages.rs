@@ -11,7 +11,7 @@ use crate::repo::messages::{self, MessageRow, PageQuery, with_attachments};
 use crate::repo::{GenericClient, chats};
 use crate::service::access::{chat_not_found, require_member};
 use crate::service::announce::{Change, Known};
-use crate::service::outbox;
+use crate::service::{blocks, outbox};
 
 /// History page size bounds.
 pub const DEFAULT_PAGE: i64 = 50;
@@ -97,6 +97,8 @@ pub async fn edit(
             "a deleted message cannot be edited",
         ));
     }
+    // A new text reaches the other member as a message would; deleting stays possible.
+    blocks::require_reachable_in(&tx, chat, me.id).await?;
     let edited = messages::edit(&tx, id, body.as_str()).await?;
     let edited = Message::from(with_attachments(&tx, edited).await?);
     let change = Change::MessageEdited {

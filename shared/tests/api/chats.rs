@@ -412,25 +412,72 @@ async fn when_the_owner_leaves_the_longest_standing_member_takes_over() {
         .assert_status(204);
 }
 
+/// A group of `owner`'s with 499 members, the owner included: one seat left.
+async fn group_with_one_seat_left(app: &TestApp, owner: &TestUser) -> String {
+    let g = app.create_group(&owner.access_token, "Big", &[]).await;
+    let chat = g.body["id"].as_str().unwrap().to_owned();
+    app.db()
+        .await
+        .batch_execute(&format!(
+            "INSERT INTO users (id, email, password_hash, display_name) \
+             SELECT gen_random_uuid(), 'u' || i || '@example.com', 'x', 'U' || i FROM generate_series(1, 498) i; \
+             INSERT INTO chat_members (chat_id, user_id, role) \
+             SELECT '{chat}', id, 'member' FROM users WHERE email LIKE 'u%@example.com'"
+        ))
+        .await
+        .unwrap();
+    chat
+}
+
 #[tokio::test]
 async fn a_group_cannot_grow_past_500_members() {
     let app = TestApp::spawn().await;
     let owner = app.user("Owner").await;
-    let g = app.create_group(&owner.access_token, "Big", &[]).await;
-    let chat = g.body["id"].as_str().unwrap().to_owned();
-    let db = app.db().await;
-    db.batch_execute(&format!(
-        "INSERT INTO users (id, email, password_hash, display_name) \
-         SELECT gen_random_uuid(), 'u' || i || '@example.com', 'x', 'U' || i FROM generate_series(1, 500) i; \
-         INSERT INTO chat_members (chat_id, user_id, role) \
-         SELECT '{chat}', id, 'member' FROM users WHERE email LIKE 'u%@example.com' LIMIT 499"
-    ))
-    .await
-    .unwrap();
+    let chat = group_with_one_seat_left(&app, &owner).await;
+    let last = app.user("Last").await;
+    app.add_member(&owner.access_token, &chat, &last.id)
+        .await
+        .assert_status(201);
     let extra = app.user("Extra").await;
     app.add_member(&owner.access_token, &chat, &extra.id)
         .await
         .assert_error(409, "chat_full");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_adds_to_a_group_with_one_seat_left_fill_it_exactly() {
+    let app = std::sync::Arc::new(TestApp::spawn().await);
+    let owner = app.user("Owner").await;
+    let chat = group_with_one_seat_left(&app, &owner).await;
+    let mut newcomers = Vec::new();
+    for i in 0..10 {
+        newcomers.push(app.user(&format!("Newcomer {i}")).await);
+    }
+    let mut tasks = Vec::new();
+    for user in newcomers {
+        let (app, token, chat) = (app.clone(), owner.access_token.clone(), chat.clone());
+        tasks.push(tokio::spawn(async move {
+            let r = app.add_member(&token, &chat, &user.id).await;
+            assert!(r.status == 201 || r.code() == "chat_full", "{}", r.text);
+            r.status
+        }));
+    }
+    let mut added = 0;
+    for t in tasks {
+        added += usize::from(t.await.unwrap() == 201);
+    }
+    assert_eq!(added, 1, "one seat, one newcomer");
+    let n: i64 = app
+        .db()
+        .await
+        .query_one(
+            "SELECT count(*) FROM chat_members WHERE chat_id = $1::text::uuid",
+            &[&chat],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 500);
 }
 
 #[tokio::test]

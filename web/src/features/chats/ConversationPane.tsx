@@ -22,6 +22,7 @@ import { BackIcon, ChatIcon, PeopleIcon, SendIcon } from '../../ui/icons';
 import { AttachmentTray } from '../attachments/AttachmentTray';
 import { ACCEPT } from '../../lib/files';
 import { PaperclipIcon } from '../../ui/icons';
+import { BlockButton, BlockedNotice } from './Blocking';
 import { ChatAvatar } from './ChatAvatar';
 import { GroupMembersDialog } from './GroupMembersDialog';
 import { MessageList } from './MessageList';
@@ -99,7 +100,9 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
             <PeopleIcon />
           </IconButton>
         ) : null}
+        {peer ? <BlockButton peer={peer} /> : null}
       </header>
+      {peer ? <BlockedNotice peer={peer} /> : null}
       {chat.kind === 'group' ? <GroupMembersDialog chat={chat} open={membersOpen} onClose={() => setMembersOpen(false)} /> : null}
       <MessageList chat={chat} me={me} />
       <Composer chatId={chat.id} />

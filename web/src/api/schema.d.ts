@@ -549,7 +549,16 @@ export interface components {
             kind: components["schemas"]["ChatKind"];
             /** @description The group's title; for a direct chat, the other member's display name. */
             title: string;
+            /**
+             * @description In joining order. `GET /api/chats` embeds at most the first 20 of a group's members;
+             *     `GET /api/chats/{id}` and the other routes answering a chat embed all of them.
+             */
             members: components["schemas"]["ChatMember"][];
+            /**
+             * Format: int64
+             * @description How many members the chat has (more than `members` holds when the list cut them).
+             */
+            member_count: number;
             last_message?: null | components["schemas"]["Message"];
             /**
              * Format: int64
@@ -579,8 +588,11 @@ export interface components {
         ChatId: string;
         /** @enum {string} */
         ChatKind: "direct" | "group";
+        /** @description One page of my chats, most recently active first. */
         ChatList: {
             chats: components["schemas"]["Chat"][];
+            /** @description Pass as `cursor` for the next (less recently active) page; null on the last page. */
+            next_cursor?: string | null;
         };
         ChatMember: {
             id: components["schemas"]["UserId"];
@@ -1320,7 +1332,12 @@ export interface operations {
     };
     list_endpoint: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1..=100, default 50. */
+                limit?: number;
+                /** @description The `next_cursor` of the page before; none for the first page. */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1333,6 +1350,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChatList"];
+                };
+            };
+            /** @description `invalid_limit`, `invalid_cursor`, `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {

@@ -60,6 +60,11 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
 
   // Move focus into the conversation when it opens, so keyboard and screen-reader users follow.
   useEffect(() => headingRef.current?.focus(), []);
+  // The chat list embeds only a big group's first members; the chat itself has them all.
+  const partial = chat.members.length < chat.member_count;
+  useEffect(() => {
+    if (partial) void useChatList.getState().fetchChat(chat.id);
+  }, [chat.id, partial]);
 
   const connected = useConnection((s) => s.status === 'online');
   const peer = chat.kind === 'direct' ? otherMember(chat, me) : undefined;

@@ -48,6 +48,9 @@ http_routes! {
     USERS_CHANGE_PASSWORD: "users-change-password", "POST" "/api/users/me/password" => api::users::change_password_endpoint;
     USERS_GET: "users-get", "GET" "/api/users/{id}" => api::users::get_user_endpoint;
     USERS_SEARCH: "users-search", "GET" "/api/users" => api::users::search_endpoint;
+    USERS_BLOCK: "users-block", "POST" "/api/users/{id}/block" => api::blocks::block_endpoint;
+    USERS_UNBLOCK: "users-unblock", "DELETE" "/api/users/{id}/block" => api::blocks::unblock_endpoint;
+    USERS_BLOCKS: "users-blocks", "GET" "/api/users/me/blocks" => api::blocks::list_endpoint;
     WS_TICKET: "ws-ticket", "POST" "/api/ws/ticket" => api::ws_ticket::issue_endpoint;
     CHATS_CREATE: "chats-create", "POST" "/api/chats" => api::chats::create_endpoint;
     CHATS_LIST: "chats-list", "GET" "/api/chats" => api::chats::list_endpoint;

@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod aws;
+pub mod consent;
 pub mod stack;
 
 use std::time::Duration;

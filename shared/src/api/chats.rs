@@ -2,7 +2,7 @@
 
 use crate::adapter::http::{HttpRequest, HttpResponse};
 use crate::auth::AuthUser;
-use crate::contract::chats::{AddMember, ChatList, CreateChat};
+use crate::contract::chats::{AddMember, ChatList, ChatListParams, CreateChat};
 use crate::contract::{Chat, ChatId, ChatKind, ErrorBody, ErrorCode, UserId};
 use crate::ctx::Ctx;
 use crate::domain::ChatTitle;
@@ -39,9 +39,10 @@ pub async fn create(ctx: &Ctx, me: AuthUser, input: CreateChat) -> Result<(Chat,
     }
 }
 
-/// `GET /api/chats`: my chats, most recently active first.
-pub async fn list(ctx: &Ctx, me: AuthUser) -> Result<ChatList, ApiError> {
-    chats::list(ctx, me).await
+/// `GET /api/chats?limit=&cursor=`: a page of my chats, most recently active first, each
+/// with at most its first 20 members.
+pub async fn list(ctx: &Ctx, me: AuthUser, params: ChatListParams) -> Result<ChatList, ApiError> {
+    chats::list(ctx, me, params.limit, params.cursor.as_deref()).await
 }
 
 /// `GET /api/chats/{id}`.
@@ -94,10 +95,13 @@ pub async fn create_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse,
 }
 
 #[utoipa::path(get, path = "/api/chats", tag = "chats", security(("bearer" = [])),
-    responses((status = 200, body = ChatList), (status = 401, body = ErrorBody)))]
+    params(ChatListParams),
+    responses((status = 200, body = ChatList),
+              (status = 400, description = "`invalid_limit`, `invalid_cursor`, `invalid_request`", body = ErrorBody),
+              (status = 401, body = ErrorBody)))]
 pub async fn list_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let me = req.auth(&ctx).await?;
-    HttpResponse::ok(&list(&ctx, me).await?)
+    HttpResponse::ok(&list(&ctx, me, req.query()?).await?)
 }
 
 #[utoipa::path(get, path = "/api/chats/{id}", tag = "chats", security(("bearer" = [])),

@@ -5,6 +5,7 @@
 
 pub mod attachments;
 pub mod auth;
+pub mod blocks;
 pub mod chats;
 pub mod fallback;
 pub mod health;

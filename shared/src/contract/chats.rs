@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 use super::ids::{ChatId, UserId};
 use super::messages::Message;
@@ -73,7 +73,11 @@ pub struct Chat {
     pub kind: ChatKind,
     /// The group's title; for a direct chat, the other member's display name.
     pub title: String,
+    /// In joining order. `GET /api/chats` embeds at most the first 20 of a group's members;
+    /// `GET /api/chats/{id}` and the other routes answering a chat embed all of them.
     pub members: Vec<ChatMember>,
+    /// How many members the chat has (more than `members` holds when the list cut them).
+    pub member_count: i64,
     pub last_message: Option<Message>,
     /// The seq of the newest message (0 when there is none).
     pub last_seq: i64,
@@ -86,9 +90,23 @@ pub struct Chat {
     pub last_activity_at: DateTime<Utc>,
 }
 
+/// One page of my chats, most recently active first.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ChatList {
     pub chats: Vec<Chat>,
+    /// Pass as `cursor` for the next (less recently active) page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// `GET /api/chats?limit=&cursor=`.
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ChatListParams {
+    /// 1..=100, default 50.
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the page before; none for the first page.
+    pub cursor: Option<String>,
 }
 
 /// `{"kind":"direct","member_ids":[other]}` or `{"kind":"group","title":"...","member_ids":[...]}`.

@@ -63,6 +63,7 @@ error_codes! {
     TooManyAttachments = "too_many_attachments", BAD_REQUEST;
     TooManyMembers = "too_many_members", BAD_REQUEST;
     CannotChatWithSelf = "cannot_chat_with_self", BAD_REQUEST;
+    CannotBlockSelf = "cannot_block_self", BAD_REQUEST;
     UnknownUser = "unknown_user", BAD_REQUEST;
     UnknownAttachment = "unknown_attachment", BAD_REQUEST;
     /// A WebSocket frame without a known `action`.
@@ -77,6 +78,10 @@ error_codes! {
     NotMessageSender = "not_message_sender", FORBIDDEN;
     /// The current password given to confirm a change is not the account's.
     WrongPassword = "wrong_password", FORBIDDEN;
+    /// The other user cannot be reached by the caller (a block, either way): no new direct
+    /// chat, no message in the direct chat, no adding them to a chat. It never says who
+    /// blocked whom.
+    UserUnavailable = "user_unavailable", FORBIDDEN;
     // 404: it does not exist, or the caller may not know that it does.
     /// No such route.
     NotFound = "not_found", NOT_FOUND;

@@ -60,3 +60,17 @@ pub struct SearchParams {
 pub struct UserList {
     pub users: Vec<PublicUser>,
 }
+
+/// Someone the caller blocked.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct BlockedUser {
+    pub id: UserId,
+    pub display_name: String,
+    pub blocked_at: DateTime<Utc>,
+}
+
+/// The users the caller blocked, most recent first.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct BlockedList {
+    pub users: Vec<BlockedUser>,
+}

@@ -20,6 +20,7 @@ pub struct ChatRow {
     pub my_role: MemberRole,
     pub my_last_read_seq: i64,
     pub unread_count: i64,
+    pub member_count: i64,
     pub last_message: Option<MessageRow>,
 }
 
@@ -140,6 +141,19 @@ pub async fn membership(
     }))
 }
 
+/// Locks the chat's row until the transaction ends, so membership changes that check the
+/// member cap run one after another (concurrent adds to a full group cannot all pass the
+/// count). Sends take the same lock briefly in `next_seq`.
+pub async fn lock(db: &impl GenericClient, chat_id: ChatId) -> Result<(), ApiError> {
+    super::query_opt(
+        db,
+        "SELECT id FROM chats WHERE id = $1 FOR UPDATE",
+        &[&chat_id.0],
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn member_count(db: &impl GenericClient, chat_id: ChatId) -> Result<i64, ApiError> {
     Ok(super::query_one(
         db,
@@ -150,12 +164,24 @@ pub async fn member_count(db: &impl GenericClient, chat_id: ChatId) -> Result<i6
     .try_get(0)?)
 }
 
-/// The chats `user` is a member of (or just `only`), most recently active first, each with
-/// the caller's read marker, unread count and last message: one query, however many chats.
+/// Which of a member's chats to read: one, or a page of the list.
+#[derive(Debug, Clone, Copy)]
+pub enum Which {
+    One(ChatId),
+    /// Most recently active first: those after `after` (less recently active), at most `limit`.
+    Page {
+        after: Option<(DateTime<Utc>, ChatId)>,
+        limit: i64,
+    },
+}
+
+/// The chats `user` is a member of (`which`), most recently active first, each with the
+/// caller's read marker, unread count, member count and last message: one query, however
+/// many chats. Paging is keyset on `(last_activity_at, id)`.
 pub async fn for_member(
     db: &impl GenericClient,
     user: UserId,
-    only: Option<ChatId>,
+    which: Which,
 ) -> Result<Vec<ChatRow>, ApiError> {
     let sql = format!(
         "SELECT c.id, c.kind, c.title, c.last_seq, c.created_at, c.last_activity_at, \
@@ -163,19 +189,27 @@ pub async fn for_member(
                 (SELECT count(*) FROM messages u \
                   WHERE u.chat_id = c.id AND u.seq > me.last_read_seq \
                     AND u.sender_id <> me.user_id AND u.deleted_at IS NULL) AS unread_count, \
+                (SELECT count(*) FROM chat_members n WHERE n.chat_id = c.id) AS member_count, \
                 {lm} \
          FROM chat_members me \
          JOIN chats c ON c.id = me.chat_id \
          LEFT JOIN messages lm ON lm.chat_id = c.id AND lm.seq = c.last_seq \
          WHERE me.user_id = $1 AND ($2::uuid IS NULL OR c.id = $2) \
-         ORDER BY c.last_activity_at DESC, c.id DESC",
+           AND ($3::timestamptz IS NULL OR (c.last_activity_at, c.id) < ($3, $4::uuid)) \
+         ORDER BY c.last_activity_at DESC, c.id DESC \
+         LIMIT $5",
         lm = messages::COLUMNS
             .split(", ")
             .map(|c| format!("lm.{c} AS lm_{c}"))
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let rows = super::query(db, &sql, &[&user.0, &only.map(|c| c.0)]).await?;
+    let (only, after, limit) = match which {
+        Which::One(chat) => (Some(chat.0), None, 1),
+        Which::Page { after, limit } => (None, after, limit),
+    };
+    let (after_at, after_id) = (after.map(|a| a.0), after.map(|a| (a.1).0));
+    let rows = super::query(db, &sql, &[&user.0, &only, &after_at, &after_id, &limit]).await?;
     rows.iter().map(chat_from_row).collect()
 }
 
@@ -191,6 +225,7 @@ fn chat_from_row(row: &Row) -> Result<ChatRow, ApiError> {
         my_role: MemberRole::from_db(row.try_get("my_role")?),
         my_last_read_seq: row.try_get("my_last_read_seq")?,
         unread_count: row.try_get("unread_count")?,
+        member_count: row.try_get("member_count")?,
         last_message: match has_last {
             Some(_) => Some(messages::from_prefixed(row, "lm_")?),
             None => None,
@@ -198,19 +233,30 @@ fn chat_from_row(row: &Row) -> Result<ChatRow, ApiError> {
     })
 }
 
-/// The members of the given chats, in joining order: one query.
+/// The members of the given chats, in joining order, at most `per_chat` of each (all when
+/// `None`): one query. `viewer` does not see the presence (online, last seen) of members who
+/// blocked them.
 pub async fn members_of(
     db: &impl GenericClient,
     chats: &[ChatId],
+    viewer: Option<UserId>,
+    per_chat: Option<i64>,
 ) -> Result<Vec<MemberRow>, ApiError> {
     let ids: Vec<uuid::Uuid> = chats.iter().map(|c| c.0).collect();
     let rows = super::query(
         db,
-        "SELECT m.chat_id, m.user_id, u.display_name, u.last_seen_at, m.role, m.last_read_seq, \
-                    EXISTS (SELECT 1 FROM connections c WHERE c.user_id = m.user_id) AS online \
-             FROM chat_members m JOIN users u ON u.id = m.user_id \
-             WHERE m.chat_id = ANY($1) ORDER BY m.chat_id, m.joined_at, m.user_id",
-        &[&ids],
+        "SELECT m.chat_id, m.user_id, u.display_name, m.role, m.last_read_seq, \
+                    CASE WHEN hidden THEN NULL ELSE u.last_seen_at END AS last_seen_at, \
+                    NOT hidden AND EXISTS (SELECT 1 FROM connections c WHERE c.user_id = m.user_id) AS online \
+             FROM (SELECT chat_id, user_id, role, last_read_seq, joined_at, \
+                          row_number() OVER (PARTITION BY chat_id ORDER BY joined_at, user_id) AS n \
+                   FROM chat_members WHERE chat_id = ANY($1)) m \
+             JOIN users u ON u.id = m.user_id, \
+             LATERAL (SELECT EXISTS (SELECT 1 FROM user_blocks b \
+                 WHERE b.blocker_id = m.user_id AND b.blocked_id = $2) AS hidden) h \
+             WHERE $3::bigint IS NULL OR m.n <= $3 \
+             ORDER BY m.chat_id, m.n",
+        &[&ids, &viewer.map(|v| v.0), &per_chat],
     )
     .await?;
     rows.iter()

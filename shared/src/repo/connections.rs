@@ -291,13 +291,15 @@ pub async fn of_user(db: &impl GenericClient, user: UserId) -> Result<Vec<Target
     targets(&rows)
 }
 
-/// The connections of everyone who shares a chat with `user` (not `user`'s own).
+/// The connections of everyone who shares a chat with `user` (not `user`'s own), but those
+/// `user` blocked: they do not see `user`'s presence.
 pub async fn of_peers(db: &impl GenericClient, user: UserId) -> Result<Vec<Target>, ApiError> {
     let rows = super::query(db,
             "SELECT DISTINCT c.connection_id, c.user_id FROM chat_members mine \
              JOIN chat_members peer ON peer.chat_id = mine.chat_id AND peer.user_id <> mine.user_id \
              JOIN connections c ON c.user_id = peer.user_id \
-             WHERE mine.user_id = $1",
+             WHERE mine.user_id = $1 AND NOT EXISTS (SELECT 1 FROM user_blocks b \
+                 WHERE b.blocker_id = $1 AND b.blocked_id = peer.user_id)",
             &[&user.0],
         )
         .await?;

@@ -4,6 +4,7 @@
 pub mod account_tokens;
 pub mod attachments;
 pub mod audit;
+pub mod blocks;
 pub mod chats;
 pub mod connections;
 pub mod limits;

@@ -43,6 +43,8 @@ pub enum Sent {
     NoSender,
     /// The sender is not a member of the chat.
     NotMember,
+    /// A direct chat with a block between its members (either way): nothing was stored.
+    Blocked,
     /// Over the sender's send limit: nothing was stored; try again after this long.
     Limited(std::time::Duration),
     /// The `client_message_id` was used before: the original (attachments not loaded).
@@ -75,6 +77,9 @@ fn sql() -> String {
     format!(
         "WITH {sender}, member AS (
              SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = (SELECT id FROM sender)
+         ), blocked AS (
+             SELECT 1 FROM chats c WHERE c.id = $1 AND c.kind = 'direct'
+               AND {blocked}
          ), existing AS (
              SELECT {COLUMNS} FROM messages
              WHERE sender_id = (SELECT id FROM sender) AND client_message_id = $3
@@ -84,6 +89,7 @@ fn sql() -> String {
          ), bumped AS (
              UPDATE chats SET last_seq = last_seq + 1, last_activity_at = now()
              WHERE id = $1 AND EXISTS (SELECT 1 FROM member) AND NOT EXISTS (SELECT 1 FROM existing)
+               AND NOT EXISTS (SELECT 1 FROM blocked)
                AND (NOT $13 OR EXISTS (SELECT 1 FROM allowed))
              RETURNING last_seq
          ), inserted AS (
@@ -120,6 +126,7 @@ fn sql() -> String {
          )
          SELECT (SELECT id FROM sender) AS sender,
                 EXISTS (SELECT 1 FROM member) AS is_member,
+                EXISTS (SELECT 1 FROM blocked) AS blocked,
                 $13 AND EXISTS (SELECT 1 FROM member) AND NOT EXISTS (SELECT 1 FROM existing)
                     AND NOT EXISTS (SELECT 1 FROM allowed) AS limited,
                 {wait} AS limit_wait,
@@ -133,11 +140,13 @@ fn sql() -> String {
          LEFT JOIN inserted i ON true
          LEFT JOIN existing e ON true",
         sender = super::connections::sender_ctes("$2", "$7", "$6"),
+        blocked = super::blocks::blocked_in_direct_chat("$1", "(SELECT id FROM sender)"),
         take = super::limits::take_cte(
             "'send:' || (SELECT id FROM sender)",
             "$11",
             "$12",
-            "$13 AND EXISTS (SELECT 1 FROM member) AND NOT EXISTS (SELECT 1 FROM existing)",
+            "$13 AND EXISTS (SELECT 1 FROM member) AND NOT EXISTS (SELECT 1 FROM existing) \
+             AND NOT EXISTS (SELECT 1 FROM blocked)",
         ),
         wait = super::limits::wait_expr("(SELECT tat FROM limit_prev)", "$11", "$12"),
         i = prefixed("i"),
@@ -202,7 +211,11 @@ pub async fn text(
         return Ok(Sent::NotMember);
     }
     if row.try_get::<_, Option<Uuid>>("e_id")?.is_some() {
+        // A retry of a message stored before the block still gets its original.
         return Ok(Sent::Existing(messages::from_prefixed(&row, "e_")?));
+    }
+    if row.try_get::<_, bool>("blocked")? {
+        return Ok(Sent::Blocked);
     }
     if row.try_get::<_, bool>("limited")? {
         let wait: Option<f64> = row.try_get("limit_wait")?;

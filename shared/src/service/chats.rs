@@ -3,16 +3,20 @@
 
 use std::collections::BTreeSet;
 
+use chrono::{DateTime, Utc};
+
 use crate::auth::AuthUser;
 use crate::contract::chats::ChatList;
 use crate::contract::{Chat, ChatId, ChatKind, ChatMember, ErrorCode, MemberRole, Message, UserId};
 use crate::ctx::Ctx;
 use crate::domain::ChatTitle;
 use crate::error::ApiError;
-use crate::repo::chats::{self, ChatRow, MemberRow, Membership};
-use crate::repo::{GenericClient, users};
+use crate::repo::chats::{self, ChatRow, MemberRow, Membership, Which};
+use crate::repo::{GenericClient, blocks, users};
 use crate::service::access::{chat_not_found, require_member};
 use crate::service::announce::{Change, Known};
+use crate::service::audit::{self, Entry};
+use crate::service::blocks::{require_not_blocked_by, unavailable};
 use crate::service::outbox;
 
 /// Most members a group chat can have, its owner included.
@@ -58,6 +62,7 @@ impl ChatDetails {
             kind: self.chat.kind,
             title,
             members: self.members.into_iter().map(ChatMember::from).collect(),
+            member_count: self.chat.member_count,
             last_message: self.chat.last_message.map(Message::from),
             last_seq: self.chat.last_seq,
             unread_count: self.chat.unread_count,
@@ -87,6 +92,14 @@ pub async fn open_direct(ctx: &Ctx, me: AuthUser, other: UserId) -> Result<(Chat
     let mut db = ctx.db.get().await?;
     let tx = db.transaction().await?;
     require_known(&tx, &[other]).await?;
+    if blocks::between(&tx, me.id, other).await? {
+        // A block (either way) refuses a new direct chat; one that exists stays readable.
+        let existing = chats::find_direct(&tx, &key)
+            .await?
+            .ok_or_else(unavailable)?;
+        tx.commit().await?;
+        return Ok((details(&db, me, existing).await?.into_wire(me), false));
+    }
     let id = ChatId::new();
     // ON CONFLICT DO NOTHING on the unique key: a concurrent creator waits for the first
     // transaction and then finds its chat.
@@ -125,6 +138,7 @@ pub async fn create_group(
     let mut db = ctx.db.get().await?;
     let tx = db.transaction().await?;
     require_known(&tx, &others).await?;
+    require_not_blocked_by(&tx, me.id, &others).await?;
     let id = ChatId::new();
     chats::insert_group(&tx, id, me.id, title.as_str()).await?;
     let mut members = vec![(me.id, MemberRole::Owner)];
@@ -134,15 +148,58 @@ pub async fn create_group(
     Ok(details(&db, me, id).await?.into_wire(me))
 }
 
-/// Every chat of the caller with members, most recently active first: three queries,
-/// however many chats.
-pub async fn list(ctx: &Ctx, me: AuthUser) -> Result<ChatList, ApiError> {
+/// Chats per page of `GET /api/chats` unless asked otherwise, and the most.
+pub const DEFAULT_CHAT_PAGE: i64 = 50;
+pub const MAX_CHAT_PAGE: i64 = 100;
+/// Members of a group that `GET /api/chats` embeds (a 500-member group embedded whole costs
+/// ~72 KB per chat, and a Lambda answer is at most 6 MB): the rest come with the chat itself.
+pub const LISTED_MEMBERS: i64 = 20;
+
+/// A page of the caller's chats with their first members, most recently active first: three
+/// queries, however many chats.
+pub async fn list(
+    ctx: &Ctx,
+    me: AuthUser,
+    limit: Option<i64>,
+    cursor: Option<&str>,
+) -> Result<ChatList, ApiError> {
+    let limit = crate::service::messages::page_limit(limit, DEFAULT_CHAT_PAGE, MAX_CHAT_PAGE)?;
+    let after = cursor.map(parse_cursor).transpose()?;
     let db = ctx.db.get().await?;
-    let rows = chats::for_member(&db, me.id, None).await?;
-    let all = attach_members(&db, rows).await?;
+    // One more than asked tells whether another page follows.
+    let which = Which::Page {
+        after,
+        limit: limit + 1,
+    };
+    let mut rows = chats::for_member(&db, me.id, which).await?;
+    let more = rows.len() as i64 > limit;
+    rows.truncate(limit as usize);
+    let next_cursor = match more {
+        true => rows.last().map(|c| cursor_of(c.last_activity_at, c.id)),
+        false => None,
+    };
+    let all = attach_members(&db, me, rows, Some(LISTED_MEMBERS)).await?;
     Ok(ChatList {
         chats: all.into_iter().map(|d| d.into_wire(me)).collect(),
+        next_cursor,
     })
+}
+
+/// A list cursor: the last chat's activity time (microseconds, as stored) and id.
+fn cursor_of(at: DateTime<Utc>, id: ChatId) -> String {
+    format!("{}_{}", at.timestamp_micros(), id.0)
+}
+
+fn parse_cursor(cursor: &str) -> Result<(DateTime<Utc>, ChatId), ApiError> {
+    let bad = || ApiError::new(ErrorCode::InvalidCursor, "cursor is not one this API gave");
+    let (micros, id) = cursor.split_once('_').ok_or_else(bad)?;
+    let at = micros
+        .parse::<i64>()
+        .ok()
+        .and_then(DateTime::from_timestamp_micros)
+        .ok_or_else(bad)?;
+    let id = uuid::Uuid::parse_str(id).map_err(|_| bad())?;
+    Ok((at, ChatId(id)))
 }
 
 pub async fn get(ctx: &Ctx, me: AuthUser, chat: ChatId) -> Result<Chat, ApiError> {
@@ -155,8 +212,8 @@ async fn details(
     me: AuthUser,
     chat: ChatId,
 ) -> Result<ChatDetails, ApiError> {
-    let rows = chats::for_member(db, me.id, Some(chat)).await?;
-    attach_members(db, rows)
+    let rows = chats::for_member(db, me.id, Which::One(chat)).await?;
+    attach_members(db, me, rows, None)
         .await?
         .pop()
         .ok_or_else(chat_not_found)
@@ -164,7 +221,9 @@ async fn details(
 
 async fn attach_members(
     db: &impl GenericClient,
+    me: AuthUser,
     mut rows: Vec<ChatRow>,
+    per_chat: Option<i64>,
 ) -> Result<Vec<ChatDetails>, ApiError> {
     if rows.is_empty() {
         return Ok(Vec::new());
@@ -183,7 +242,7 @@ async fn attach_members(
     let ids: Vec<ChatId> = rows.iter().map(|c| c.id).collect();
     let mut by_chat: std::collections::HashMap<ChatId, Vec<MemberRow>> =
         std::collections::HashMap::new();
-    for m in chats::members_of(db, &ids).await? {
+    for m in chats::members_of(db, &ids, Some(me.id), per_chat).await? {
         by_chat.entry(m.chat_id).or_default().push(m);
     }
     Ok(rows
@@ -224,6 +283,9 @@ pub async fn add_member(
         ));
     }
     require_known(&tx, &[user]).await?;
+    require_not_blocked_by(&tx, me.id, &[user]).await?;
+    // Under the chat's row lock the count below stays true until commit.
+    chats::lock(&tx, chat).await?;
     if chats::membership(&tx, chat, user).await?.is_none()
         && chats::member_count(&tx, chat).await? >= MAX_GROUP_MEMBERS as i64
     {
@@ -238,7 +300,11 @@ pub async fn add_member(
         user_id: user,
     };
     let recorded = match added {
-        true => Some(outbox::record(ctx, &tx, &change).await?),
+        true => {
+            let entry = Entry::new("member_added").actor(me.id).target(user);
+            audit::record_in(&tx, entry.chat(chat)).await?;
+            Some(outbox::record(ctx, &tx, &change).await?)
+        }
         false => None,
     };
     tx.commit().await?;
@@ -286,6 +352,8 @@ pub async fn remove_member(
         ));
     }
     chats::ensure_owner(&tx, chat).await?;
+    let entry = Entry::new("member_removed").actor(me.id).target(user);
+    audit::record_in(&tx, entry.chat(chat)).await?;
     let change = Change::MemberRemoved {
         chat_id: chat,
         user_id: user,

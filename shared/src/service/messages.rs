@@ -11,11 +11,24 @@ use crate::repo::messages::{self, MessageRow, PageQuery, with_attachments};
 use crate::repo::{GenericClient, chats};
 use crate::service::access::{chat_not_found, require_member};
 use crate::service::announce::{Change, Known};
-use crate::service::outbox;
+use crate::service::{blocks, outbox};
 
 /// History page size bounds.
 pub const DEFAULT_PAGE: i64 = 50;
 pub const MAX_PAGE: i64 = 100;
+
+/// A page size given or `default`, refused (`invalid_limit`) outside 1..=`max`: history and
+/// the chat list page alike.
+pub fn page_limit(limit: Option<i64>, default: i64, max: i64) -> Result<i64, ApiError> {
+    let limit = limit.unwrap_or(default);
+    if !(1..=max).contains(&limit) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidLimit,
+            format!("limit must be between 1 and {max}"),
+        ));
+    }
+    Ok(limit)
+}
 
 /// Checks and fills in paging parameters.
 pub fn page_query(
@@ -23,13 +36,7 @@ pub fn page_query(
     after_seq: Option<i64>,
     limit: Option<i64>,
 ) -> Result<PageQuery, ApiError> {
-    let limit = limit.unwrap_or(DEFAULT_PAGE);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::new(
-            ErrorCode::InvalidLimit,
-            format!("limit must be between 1 and {MAX_PAGE}"),
-        ));
-    }
+    let limit = page_limit(limit, DEFAULT_PAGE, MAX_PAGE)?;
     if before_seq.is_some_and(|s| s < 0) || after_seq.is_some_and(|s| s < 0) {
         return Err(ApiError::new(
             ErrorCode::InvalidCursor,
@@ -97,6 +104,8 @@ pub async fn edit(
             "a deleted message cannot be edited",
         ));
     }
+    // A new text reaches the other member as a message would; deleting stays possible.
+    blocks::require_reachable_in(&tx, chat, me.id).await?;
     let edited = messages::edit(&tx, id, body.as_str()).await?;
     let edited = Message::from(with_attachments(&tx, edited).await?);
     let change = Change::MessageEdited {

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod announce;
 pub mod attachments;
 pub mod audit;
+pub mod blocks;
 pub mod chats;
 pub mod deletion;
 pub mod health;

@@ -18,7 +18,7 @@ use crate::service::access::{chat_not_found, require_member};
 use crate::service::announce::{Change, Known};
 use crate::service::attachments::sending::check_for_send;
 use crate::service::limits::{self, Limit};
-use crate::service::{notifications, outbox, realtime};
+use crate::service::{blocks, notifications, outbox, realtime};
 
 /// A validated send request.
 #[derive(Debug, Clone)]
@@ -174,6 +174,7 @@ async fn store_text(
     match sent {
         Sent::NoSender => Err(not_signed_in()),
         Sent::NotMember => Err(chat_not_found()),
+        Sent::Blocked => Err(blocks::unavailable()),
         Sent::Limited(wait) => Err(ApiError::limited(wait)),
         Sent::Existing(row) => Ok(Stored::Original(row)),
         Sent::Stored(s) => Ok(Stored::New(Box::new(Recorded {
@@ -212,6 +213,7 @@ async fn store_with_attachments(
     };
     let tx = db.transaction().await?;
     require_member(&tx, chat, me.id).await?;
+    blocks::require_reachable_in(&tx, chat, me.id).await?;
     if let Some(existing) = messages::find_by_client_id(&tx, me.id, new.client_message_id).await? {
         return Ok(Stored::Original(existing));
     }

@@ -7,6 +7,7 @@ use crate::contract::{ErrorCode, Me, PublicUser, UserId};
 use crate::ctx::Ctx;
 use crate::domain::DisplayName;
 use crate::error::ApiError;
+use crate::repo::blocks;
 use crate::repo::users::{self, UserRow};
 
 /// Most results a search returns.
@@ -42,12 +43,17 @@ pub async fn update_me(
 }
 
 /// Someone's public profile.
-pub async fn get_user(ctx: &Ctx, _caller: AuthUser, id: UserId) -> Result<PublicUser, ApiError> {
+/// Someone who blocked the caller shows no last-seen time.
+pub async fn get_user(ctx: &Ctx, caller: AuthUser, id: UserId) -> Result<PublicUser, ApiError> {
     let db = ctx.db.get().await?;
-    users::find(&db, id)
+    let mut user = users::find(&db, id)
         .await?
         .map(PublicUser::from)
-        .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound, "user not found"))
+        .ok_or_else(|| ApiError::new(ErrorCode::UserNotFound, "user not found"))?;
+    if !blocks::who_blocked(&db, caller.id, &[id]).await?.is_empty() {
+        user.last_seen_at = None;
+    }
+    Ok(user)
 }
 
 /// People to start a chat with, by display-name prefix or exact e-mail; at most 20, never

@@ -235,7 +235,7 @@ async fn statements_run(app: &TestApp) -> i64 {
 }
 
 #[tokio::test]
-async fn listing_200_chats_takes_as_many_queries_as_listing_one() {
+async fn listing_a_page_of_100_chats_takes_as_many_queries_as_listing_one() {
     let app = TestApp::spawn().await;
     app.db()
         .await
@@ -252,7 +252,7 @@ async fn listing_200_chats_takes_as_many_queries_as_listing_one() {
     app.list_chats(&me.access_token).await.assert_status(200);
     let for_one = statements_run(&app).await - before;
 
-    for i in 0..199 {
+    for i in 0..99 {
         let g = app
             .create_group(&me.access_token, &format!("Group {i}"), &[&first.id])
             .await;
@@ -260,9 +260,11 @@ async fn listing_200_chats_takes_as_many_queries_as_listing_one() {
             .await;
     }
     let before = statements_run(&app).await;
-    let r = app.list_chats(&me.access_token).await;
+    let r = app
+        .send("GET", "/api/chats?limit=100", None, Some(&me.access_token))
+        .await;
     let for_many = statements_run(&app).await - before;
-    assert_eq!(r.body["chats"].as_array().unwrap().len(), 200);
+    assert_eq!(r.body["chats"].as_array().unwrap().len(), 100);
     assert!(
         r.body["chats"]
             .as_array()
@@ -273,6 +275,75 @@ async fn listing_200_chats_takes_as_many_queries_as_listing_one() {
     assert_eq!(for_one, for_many, "no query per chat");
     // One of them is the session check every authenticated request makes.
     assert!(for_many <= 5, "a handful of statements, got {for_many}");
+}
+
+#[tokio::test]
+async fn the_chat_list_pages_by_cursor_and_embeds_only_the_first_members_of_big_groups() {
+    let app = TestApp::spawn().await;
+    let me = app.user("Me").await;
+    let mut people = Vec::new();
+    for i in 0..24 {
+        people.push(app.user(&format!("P{i}")).await);
+    }
+    let ids: Vec<&str> = people.iter().map(|p| p.id.as_str()).collect();
+    let big = app.create_group(&me.access_token, "Big", &ids).await;
+    assert_eq!(big.body["members"].as_array().unwrap().len(), 25);
+    for p in &people[..4] {
+        app.create_direct(&me.access_token, &p.id)
+            .await
+            .assert_status(201);
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let query = match &cursor {
+            Some(c) => format!("/api/chats?limit=2&cursor={c}"),
+            None => "/api/chats?limit=2".to_owned(),
+        };
+        let r = app.send("GET", &query, None, Some(&me.access_token)).await;
+        r.assert_status(200);
+        for c in r.body["chats"].as_array().unwrap() {
+            if c["title"] == "Big" {
+                assert_eq!(c["member_count"], 25);
+                assert_eq!(c["members"].as_array().unwrap().len(), 20);
+            }
+            seen.push(c["id"].as_str().unwrap().to_owned());
+        }
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 5, "every chat once");
+    assert_eq!(seen.iter().collect::<HashSet<_>>().len(), 5);
+    let one = app
+        .get_chat(&me.access_token, big.body["id"].as_str().unwrap())
+        .await;
+    assert_eq!(
+        one.body["members"].as_array().unwrap().len(),
+        25,
+        "the chat itself has them all"
+    );
+
+    let t = &me.access_token;
+    for bad in ["limit=0", "limit=101", "limit=x"] {
+        let r = app
+            .send("GET", &format!("/api/chats?{bad}"), None, Some(t))
+            .await;
+        assert_eq!(r.status, 400, "{bad}");
+    }
+    app.send("GET", "/api/chats?limit=0", None, Some(t))
+        .await
+        .assert_error(400, "invalid_limit");
+    for bad in [
+        "nope",
+        "1_notauuid",
+        "x_00000000-0000-0000-0000-000000000000",
+    ] {
+        app.send("GET", &format!("/api/chats?cursor={bad}"), None, Some(t))
+            .await
+            .assert_error(400, "invalid_cursor");
+    }
 }
 
 #[tokio::test]
@@ -412,25 +483,72 @@ async fn when_the_owner_leaves_the_longest_standing_member_takes_over() {
         .assert_status(204);
 }
 
+/// A group of `owner`'s with 499 members, the owner included: one seat left.
+async fn group_with_one_seat_left(app: &TestApp, owner: &TestUser) -> String {
+    let g = app.create_group(&owner.access_token, "Big", &[]).await;
+    let chat = g.body["id"].as_str().unwrap().to_owned();
+    app.db()
+        .await
+        .batch_execute(&format!(
+            "INSERT INTO users (id, email, password_hash, display_name) \
+             SELECT gen_random_uuid(), 'u' || i || '@example.com', 'x', 'U' || i FROM generate_series(1, 498) i; \
+             INSERT INTO chat_members (chat_id, user_id, role) \
+             SELECT '{chat}', id, 'member' FROM users WHERE email LIKE 'u%@example.com'"
+        ))
+        .await
+        .unwrap();
+    chat
+}
+
 #[tokio::test]
 async fn a_group_cannot_grow_past_500_members() {
     let app = TestApp::spawn().await;
     let owner = app.user("Owner").await;
-    let g = app.create_group(&owner.access_token, "Big", &[]).await;
-    let chat = g.body["id"].as_str().unwrap().to_owned();
-    let db = app.db().await;
-    db.batch_execute(&format!(
-        "INSERT INTO users (id, email, password_hash, display_name) \
-         SELECT gen_random_uuid(), 'u' || i || '@example.com', 'x', 'U' || i FROM generate_series(1, 500) i; \
-         INSERT INTO chat_members (chat_id, user_id, role) \
-         SELECT '{chat}', id, 'member' FROM users WHERE email LIKE 'u%@example.com' LIMIT 499"
-    ))
-    .await
-    .unwrap();
+    let chat = group_with_one_seat_left(&app, &owner).await;
+    let last = app.user("Last").await;
+    app.add_member(&owner.access_token, &chat, &last.id)
+        .await
+        .assert_status(201);
     let extra = app.user("Extra").await;
     app.add_member(&owner.access_token, &chat, &extra.id)
         .await
         .assert_error(409, "chat_full");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_adds_to_a_group_with_one_seat_left_fill_it_exactly() {
+    let app = std::sync::Arc::new(TestApp::spawn().await);
+    let owner = app.user("Owner").await;
+    let chat = group_with_one_seat_left(&app, &owner).await;
+    let mut newcomers = Vec::new();
+    for i in 0..10 {
+        newcomers.push(app.user(&format!("Newcomer {i}")).await);
+    }
+    let mut tasks = Vec::new();
+    for user in newcomers {
+        let (app, token, chat) = (app.clone(), owner.access_token.clone(), chat.clone());
+        tasks.push(tokio::spawn(async move {
+            let r = app.add_member(&token, &chat, &user.id).await;
+            assert!(r.status == 201 || r.code() == "chat_full", "{}", r.text);
+            r.status
+        }));
+    }
+    let mut added = 0;
+    for t in tasks {
+        added += usize::from(t.await.unwrap() == 201);
+    }
+    assert_eq!(added, 1, "one seat, one newcomer");
+    let n: i64 = app
+        .db()
+        .await
+        .query_one(
+            "SELECT count(*) FROM chat_members WHERE chat_id = $1::text::uuid",
+            &[&chat],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 500);
 }
 
 #[tokio::test]

@@ -6,6 +6,7 @@ mod accounts;
 mod adapter;
 mod attachments;
 mod auth;
+mod blocks;
 mod chats;
 mod contract;
 mod events;

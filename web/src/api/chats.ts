@@ -9,6 +9,7 @@ export interface HistoryQuery {
 }
 
 export interface ChatsApi {
+  /** All my chats (every page); a group's `members` may be only its first 20 (`member_count` says how many). */
   list(): Promise<Chat[]>;
   get(id: string): Promise<Chat>;
   /** Direct: at most one per pair, so this returns the existing chat when there is one. */
@@ -29,7 +30,17 @@ export interface ChatsApi {
 
 export function createChatsApi(client: ApiClient): ChatsApi {
   return {
-    list: async () => (await unwrap(client.GET('/api/chats'))).chats,
+    // Every page (docs/API.md: `GET /api/chats` pages by cursor, 100 at most per page).
+    list: async () => {
+      const all: Chat[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await unwrap(client.GET('/api/chats', { params: { query: { limit: 100, cursor } } }));
+        all.push(...page.chats);
+        cursor = page.next_cursor ?? undefined;
+      } while (cursor);
+      return all;
+    },
     get: (id) => unwrap(client.GET('/api/chats/{id}', { params: { path: { id } } })),
     createDirect: (userId) => unwrap(client.POST('/api/chats', { body: { kind: 'direct', member_ids: [userId] } })),
     createGroup: (title, memberIds) =>

@@ -376,6 +376,22 @@ export interface paths {
         patch: operations["update_me_endpoint"];
         trace?: never;
     };
+    "/api/users/me/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_blocks_endpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users/me/password": {
         parameters: {
             query?: never;
@@ -403,6 +419,22 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/block": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["block_user_endpoint"];
+        delete: operations["unblock_user_endpoint"];
         options?: never;
         head?: never;
         patch?: never;
@@ -496,6 +528,17 @@ export interface components {
              */
             expires_in: number;
         };
+        /** @description The users the caller blocked, most recent first. */
+        BlockedList: {
+            users: components["schemas"]["BlockedUser"][];
+        };
+        /** @description Someone the caller blocked. */
+        BlockedUser: {
+            id: components["schemas"]["UserId"];
+            display_name: string;
+            /** Format: date-time */
+            blocked_at: string;
+        };
         ChangePassword: {
             current_password: string;
             /** @description 8 to 128 characters. */
@@ -506,7 +549,16 @@ export interface components {
             kind: components["schemas"]["ChatKind"];
             /** @description The group's title; for a direct chat, the other member's display name. */
             title: string;
+            /**
+             * @description In joining order. `GET /api/chats` embeds at most the first 20 of a group's members;
+             *     `GET /api/chats/{id}` and the other routes answering a chat embed all of them.
+             */
             members: components["schemas"]["ChatMember"][];
+            /**
+             * Format: int64
+             * @description How many members the chat has (more than `members` holds when the list cut them).
+             */
+            member_count: number;
             last_message?: null | components["schemas"]["Message"];
             /**
              * Format: int64
@@ -536,8 +588,11 @@ export interface components {
         ChatId: string;
         /** @enum {string} */
         ChatKind: "direct" | "group";
+        /** @description One page of my chats, most recently active first. */
         ChatList: {
             chats: components["schemas"]["Chat"][];
+            /** @description Pass as `cursor` for the next (less recently active) page; null on the last page. */
+            next_cursor?: string | null;
         };
         ChatMember: {
             id: components["schemas"]["UserId"];
@@ -597,7 +652,7 @@ export interface components {
          * @description Stable, machine-readable reason of a refused or failed request.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_email" | "invalid_password" | "invalid_display_name" | "invalid_title" | "invalid_body" | "invalid_seq" | "invalid_limit" | "invalid_cursor" | "invalid_filename" | "invalid_unsubscribe_token" | "invalid_verification_token" | "invalid_reset_token" | "content_type_not_allowed" | "attachment_too_large" | "too_many_attachments" | "too_many_members" | "cannot_chat_with_self" | "unknown_user" | "unknown_attachment" | "unknown_action" | "unauthorized" | "invalid_credentials" | "invalid_refresh_token" | "not_chat_owner" | "not_message_sender" | "wrong_password" | "not_found" | "chat_not_found" | "user_not_found" | "message_not_found" | "member_not_found" | "attachment_not_found" | "email_taken" | "email_already_verified" | "client_message_id_reused" | "message_deleted" | "chat_full" | "direct_chat_members_fixed" | "upload_incomplete" | "attachment_not_uploaded" | "attachment_rejected" | "attachment_already_sent" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable" | "attachments_unavailable";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_email" | "invalid_password" | "invalid_display_name" | "invalid_title" | "invalid_body" | "invalid_seq" | "invalid_limit" | "invalid_cursor" | "invalid_filename" | "invalid_unsubscribe_token" | "invalid_verification_token" | "invalid_reset_token" | "content_type_not_allowed" | "attachment_too_large" | "too_many_attachments" | "too_many_members" | "cannot_chat_with_self" | "cannot_block_self" | "unknown_user" | "unknown_attachment" | "unknown_action" | "unauthorized" | "invalid_credentials" | "invalid_refresh_token" | "not_chat_owner" | "not_message_sender" | "wrong_password" | "user_unavailable" | "not_found" | "chat_not_found" | "user_not_found" | "message_not_found" | "member_not_found" | "attachment_not_found" | "email_taken" | "email_already_verified" | "client_message_id_reused" | "message_deleted" | "chat_full" | "direct_chat_members_fixed" | "upload_incomplete" | "attachment_not_uploaded" | "attachment_rejected" | "attachment_already_sent" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable" | "attachments_unavailable";
         Health: {
             /** @description `ok`, or `unavailable` when a dependency is down. */
             status: string;
@@ -1277,7 +1332,12 @@ export interface operations {
     };
     list_endpoint: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description 1..=100, default 50. */
+                limit?: number;
+                /** @description The `next_cursor` of the page before; none for the first page. */
+                cursor?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -1290,6 +1350,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ChatList"];
+                };
+            };
+            /** @description `invalid_limit`, `invalid_cursor`, `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             401: {
@@ -2080,6 +2149,33 @@ export interface operations {
             };
         };
     };
+    list_blocks_endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlockedList"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     change_password_endpoint: {
         parameters: {
             query?: never;
@@ -2157,6 +2253,91 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    block_user_endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the user to block */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description blocked (also when already blocked) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `cannot_block_self` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `user_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    unblock_user_endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the user to unblock */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description not blocked (any more) */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `user_not_found` (not a user id) */
             404: {
                 headers: {
                     [name: string]: unknown;

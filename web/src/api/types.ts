@@ -10,6 +10,7 @@ export type LoginRequest = Schemas['LoginRequest'];
 export type RegisterRequest = Schemas['RegisterRequest'];
 export type UpdateMe = Schemas['UpdateMe'];
 export type UserList = Schemas['UserList'];
+export type BlockedUser = Schemas['BlockedUser'];
 export type ErrorBody = Schemas['ErrorBody'];
 /** The contract's error codes: a closed set, REST's `ErrorBody.error` and the WebSocket `error` event's `code`. */
 export type ErrorCode = Schemas['ErrorCode'];

@@ -1,6 +1,6 @@
 /** The user routes: one's own profile, password and account, signing out everywhere, and finding other people. */
 import { type ApiClient, unwrap } from './http';
-import type { Me, PublicUser, UpdateMe } from './types';
+import type { BlockedUser, Me, PublicUser, UpdateMe } from './types';
 
 export interface UsersApi {
   me(): Promise<Me>;
@@ -15,6 +15,11 @@ export interface UsersApi {
   logoutAll(): Promise<void>;
   /** Deletes my account (the password confirms it). */
   deleteMe(password: string): Promise<void>;
+  /** Blocks someone (docs/SECURITY.md): our direct chat goes quiet, they cannot add me or see my presence. */
+  block(userId: string): Promise<void>;
+  unblock(userId: string): Promise<void>;
+  /** Whom I blocked, most recent first. */
+  blocks(): Promise<BlockedUser[]>;
 }
 
 export function createUsersApi(client: ApiClient): UsersApi {
@@ -41,5 +46,12 @@ export function createUsersApi(client: ApiClient): UsersApi {
     deleteMe: async (password) => {
       await unwrap(client.DELETE('/api/users/me', { body: { password } }));
     },
+    block: async (userId) => {
+      await unwrap(client.POST('/api/users/{id}/block', { params: { path: { id: userId } } }));
+    },
+    unblock: async (userId) => {
+      await unwrap(client.DELETE('/api/users/{id}/block', { params: { path: { id: userId } } }));
+    },
+    blocks: async () => (await unwrap(client.GET('/api/users/me/blocks'))).users,
   };
 }

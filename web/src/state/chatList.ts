@@ -163,16 +163,18 @@ export const useChatList = create<ChatListState>()((set, get) => {
     putMember(chatId, member) {
       const chat = get().chats[chatId];
       if (!chat) return;
-      const members = chat.members.some((m) => m.id === member.id)
-        ? chat.members.map((m) => (m.id === member.id ? member : m))
-        : [...chat.members, member];
-      set((s) => ({ chats: { ...s.chats, [chatId]: { ...chat, members } } }));
+      const known = chat.members.some((m) => m.id === member.id);
+      const members = known ? chat.members.map((m) => (m.id === member.id ? member : m)) : [...chat.members, member];
+      const member_count = known ? chat.member_count : chat.member_count + 1;
+      set((s) => ({ chats: { ...s.chats, [chatId]: { ...chat, members, member_count } } }));
     },
 
     dropMember(chatId, userId) {
       const chat = get().chats[chatId];
       if (!chat?.members.some((m) => m.id === userId)) return;
-      set((s) => ({ chats: { ...s.chats, [chatId]: { ...chat, members: chat.members.filter((m) => m.id !== userId) } } }));
+      const members = chat.members.filter((m) => m.id !== userId);
+      const member_count = Math.max(members.length, chat.member_count - 1);
+      set((s) => ({ chats: { ...s.chats, [chatId]: { ...chat, members, member_count } } }));
     },
 
     forget(chatId) {

@@ -43,6 +43,7 @@ function chat(over: Partial<Chat> = {}): Chat {
       { id: ME, display_name: 'Me', role: 'member', last_read_seq: 0, online: true },
       { id: BOB, display_name: 'Bob', role: 'member', last_read_seq: 0, online: false },
     ],
+    member_count: 2,
     last_message: null,
     last_seq: 0,
     unread_count: 0,

@@ -4,6 +4,7 @@
  * when the session ends (nothing of one account may leak into the next one signed in here).
  */
 import { attachmentUrls } from './attachmentUrls';
+import { useBlocks } from './blocks';
 import { healOnChatAnswers, resetCatchUp } from './catchUp';
 import { useChatList } from './chatList';
 import { resetMembership } from './membership';
@@ -48,6 +49,7 @@ export function endSession(): void {
   useTimeline.getState().reset();
   useChatList.getState().reset();
   usePresence.getState().reset();
+  useBlocks.getState().reset();
   useNavigation.setState({ openChatId: null, notice: null });
   leaveChatAddress();
   useUploads.getState().reset();

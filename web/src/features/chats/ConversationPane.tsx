@@ -22,6 +22,7 @@ import { BackIcon, ChatIcon, PeopleIcon, SendIcon } from '../../ui/icons';
 import { AttachmentTray } from '../attachments/AttachmentTray';
 import { ACCEPT } from '../../lib/files';
 import { PaperclipIcon } from '../../ui/icons';
+import { BlockButton, BlockedNotice } from './Blocking';
 import { ChatAvatar } from './ChatAvatar';
 import { GroupMembersDialog } from './GroupMembersDialog';
 import { MessageList } from './MessageList';
@@ -59,6 +60,11 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
 
   // Move focus into the conversation when it opens, so keyboard and screen-reader users follow.
   useEffect(() => headingRef.current?.focus(), []);
+  // The chat list embeds only a big group's first members; the chat itself has them all.
+  const partial = chat.members.length < chat.member_count;
+  useEffect(() => {
+    if (partial) void useChatList.getState().fetchChat(chat.id);
+  }, [chat.id, partial]);
 
   const connected = useConnection((s) => s.status === 'online');
   const peer = chat.kind === 'direct' ? otherMember(chat, me) : undefined;
@@ -99,7 +105,9 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
             <PeopleIcon />
           </IconButton>
         ) : null}
+        {peer ? <BlockButton peer={peer} /> : null}
       </header>
+      {peer ? <BlockedNotice peer={peer} /> : null}
       {chat.kind === 'group' ? <GroupMembersDialog chat={chat} open={membersOpen} onClose={() => setMembersOpen(false)} /> : null}
       <MessageList chat={chat} me={me} />
       <Composer chatId={chat.id} />

@@ -77,8 +77,8 @@ describe('blocking', () => {
     await openChat(d, eli.name);
     await message(d, 'Hello Dana').waitFor();
 
-    await d.getByRole('button', { name: `Block ${eli.name}` }).click();
-    await d.getByRole('button', { name: `Unblock ${eli.name}` }).waitFor();
+    await d.getByRole('button', { name: `Block ${eli.name}`, exact: true }).click();
+    await d.getByRole('button', { name: `Unblock ${eli.name}`, exact: true }).waitFor();
     await d.getByText(`You blocked ${eli.name}.`).waitFor();
     await screenshot(d, 'consent-blocked');
 
@@ -105,8 +105,8 @@ describe('blocking', () => {
   });
 
   it('after Dana unblocks Eli they talk again, live', async () => {
-    await d.getByRole('button', { name: `Unblock ${eli.name}` }).click();
-    await d.getByRole('button', { name: `Block ${eli.name}` }).waitFor();
+    await d.getByRole('button', { name: `Unblock ${eli.name}`, exact: true }).click();
+    await d.getByRole('button', { name: `Block ${eli.name}`, exact: true }).waitFor();
     assert.equal(await d.getByText(`You blocked ${eli.name}.`).count(), 0);
     await openChat(e, dana.name);
     await send(e, 'Friends again?');

@@ -73,6 +73,29 @@ impl TestApp {
         id
     }
 
+    /// `upload`, then the media worker until the attachment is `ready` (only ready files can
+    /// be sent or downloaded). Returns the attachment's id.
+    pub async fn upload_ready(
+        &self,
+        token: &str,
+        chat: &str,
+        filename: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> String {
+        let id = self
+            .upload(token, chat, filename, content_type, bytes)
+            .await;
+        for _ in 0..20 {
+            let got = self.get_attachment(token, &id).await;
+            if got.body["attachment"]["status"] == "ready" {
+                return id;
+            }
+            self.run_media_worker().await;
+        }
+        panic!("attachment {id} never became ready");
+    }
+
     /// Receives from the test's media queue once and runs the media worker on what came, as
     /// Lambda's event source mapping would; returns how many jobs ran.
     pub async fn run_media_worker(&self) -> usize {

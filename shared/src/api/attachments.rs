@@ -1,5 +1,5 @@
 //! `/api/attachments`: presigned uploads, completion and presigned downloads; and the media
-//! worker's SQS handler and the sweep of uploads never completed.
+//! worker's SQS handler and the sweep of what must not stay in the bucket.
 
 use aws_lambda_events::sqs::SqsMessage;
 
@@ -12,7 +12,7 @@ use crate::contract::{AttachmentId, ErrorBody, ErrorCode};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::service::attachments::uploads::{self, MediaJob};
-use crate::service::attachments::worker;
+use crate::service::attachments::{cleanup, worker};
 
 fn attachment_id(req: &HttpRequest) -> Result<AttachmentId, ApiError> {
     req.path("id", ErrorCode::AttachmentNotFound)
@@ -70,8 +70,9 @@ pub fn media_worker(ctx: Ctx, record: SqsMessage) -> SqsFuture {
     })
 }
 
-/// The scheduled sweep: uploads never completed are removed after 24 hours.
+/// The scheduled sweep: uploads no message carries are removed after 24 hours, the files of
+/// deleted messages that are left are removed, lost media jobs are queued again.
 pub async fn sweep(ctx: Ctx) -> Result<serde_json::Value, ApiError> {
-    let removed = worker::sweep_pending(&ctx).await?;
-    Ok(serde_json::json!({ "removed": removed }))
+    let swept = cleanup::sweep(&ctx).await?;
+    Ok(serde_json::to_value(swept).map_err(anyhow::Error::from)?)
 }

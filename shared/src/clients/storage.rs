@@ -1,6 +1,6 @@
 //! Object storage (S3): the private bucket of attachments and thumbnails. Presigned URLs let
 //! browsers upload and download straight to and from the bucket; the media worker reads,
-//! writes, untags and deletes objects.
+//! writes and deletes objects.
 
 use std::time::Duration;
 
@@ -150,18 +150,19 @@ impl Storage {
         }
     }
 
+    /// Writes an object (untagged: the lifecycle rule never expires it).
     pub async fn put(
         &self,
         key: &str,
         content_type: &str,
-        bytes: Vec<u8>,
+        bytes: impl Into<Bytes>,
     ) -> Result<(), StorageError> {
         self.s3
             .put_object()
             .bucket(&self.bucket)
             .key(key)
             .content_type(content_type)
-            .body(ByteStream::from(bytes))
+            .body(ByteStream::from(bytes.into()))
             .send()
             .await
             .map_err(|e| unavailable("PutObject", e))?;
@@ -177,18 +178,6 @@ impl Storage {
             .send()
             .await
             .map_err(|e| unavailable("DeleteObject", e))?;
-        Ok(())
-    }
-
-    /// Removes every tag of an object.
-    pub async fn untag(&self, key: &str) -> Result<(), StorageError> {
-        self.s3
-            .delete_object_tagging()
-            .bucket(&self.bucket)
-            .key(key)
-            .send()
-            .await
-            .map_err(|e| unavailable("DeleteObjectTagging", e))?;
         Ok(())
     }
 }

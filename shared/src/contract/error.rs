@@ -103,6 +103,9 @@ error_codes! {
     /// The media worker refused the file.
     AttachmentRejected = "attachment_rejected", CONFLICT;
     AttachmentAlreadySent = "attachment_already_sent", CONFLICT;
+    /// The media worker has not accepted the file yet (`processing`): it can be neither
+    /// downloaded nor sent until it is `ready`.
+    AttachmentNotReady = "attachment_not_ready", CONFLICT;
     // 413
     PayloadTooLarge = "payload_too_large", PAYLOAD_TOO_LARGE;
     // 429

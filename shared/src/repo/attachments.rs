@@ -186,20 +186,92 @@ pub async fn attach_to_message(
     Ok(())
 }
 
-/// `pending` -> `processing` once the upload is completed; returns the row as it now is.
+/// `pending` -> `processing` once the upload is completed. Only the transition answers the
+/// row, so exactly one of any number of completions queues the media job.
 pub async fn mark_processing(
     db: &impl GenericClient,
     id: AttachmentId,
 ) -> Result<Option<AttachmentRow>, ApiError> {
     let sql = format!(
-        "UPDATE attachments SET status = 'processing', completed_at = coalesce(completed_at, now()) \
-         WHERE id = $1 AND status IN ('pending', 'processing') RETURNING {COLUMNS}"
+        "UPDATE attachments SET status = 'processing', completed_at = now() \
+         WHERE id = $1 AND status = 'pending' RETURNING {COLUMNS}"
     );
     super::query_opt(db, &sql, &[&id.0])
         .await?
         .as_ref()
         .map(from_row)
         .transpose()
+}
+
+/// Back to `pending` when the job could not be queued, so the client's retry queues it.
+pub async fn unmark_processing(db: &impl GenericClient, id: AttachmentId) -> Result<(), ApiError> {
+    super::execute(
+        db,
+        "UPDATE attachments SET status = 'pending', completed_at = NULL \
+         WHERE id = $1 AND status = 'processing'",
+        &[&id.0],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Attachments completed before `cutoff` and still `processing` (their job was lost), with
+/// their completion moved to now so the next sweep does not queue them again at once.
+pub async fn touch_stuck_processing(
+    db: &impl GenericClient,
+    cutoff: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<AttachmentId>, ApiError> {
+    let rows = super::query(
+        db,
+        "UPDATE attachments SET completed_at = now() WHERE id IN (\
+             SELECT id FROM attachments WHERE status = 'processing' AND completed_at < $1 \
+             ORDER BY completed_at LIMIT $2 FOR UPDATE SKIP LOCKED) \
+         RETURNING id",
+        &[&cutoff, &limit],
+    )
+    .await?;
+    rows.iter()
+        .map(|r| Ok(AttachmentId(r.try_get("id")?)))
+        .collect()
+}
+
+/// Marks a deleted message's attachments discarded (inside the delete's transaction), so
+/// their objects and rows go even if the removal right after the commit fails.
+pub async fn discard_of_message(
+    db: &impl GenericClient,
+    message: MessageId,
+) -> Result<(), ApiError> {
+    super::execute(
+        db,
+        "UPDATE attachments SET discarded_at = coalesce(discarded_at, now()) WHERE message_id = $1",
+        &[&message.0],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Discarded attachments (all, or those of one message), at most `limit`.
+pub async fn discarded(
+    db: &impl GenericClient,
+    message: Option<MessageId>,
+    limit: i64,
+) -> Result<Vec<AttachmentRow>, ApiError> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM attachments WHERE discarded_at IS NOT NULL \
+         AND ($1::uuid IS NULL OR message_id = $1) ORDER BY discarded_at LIMIT $2"
+    );
+    super::query(db, &sql, &[&message.map(|m| m.0), &limit])
+        .await?
+        .iter()
+        .map(from_row)
+        .collect()
+}
+
+/// Removes rows whose objects are gone.
+pub async fn delete_many(db: &impl GenericClient, ids: &[uuid::Uuid]) -> Result<(), ApiError> {
+    super::execute(db, "DELETE FROM attachments WHERE id = ANY($1)", &[&ids]).await?;
+    Ok(())
 }
 
 /// The worker's verdict, recorded once: only a `processing` attachment changes, so a
@@ -246,18 +318,19 @@ pub enum Verdict {
     },
 }
 
-/// Uploads presigned before `cutoff` and never completed, removed (and returned, so their
-/// objects can be deleted too). At most `limit` per call.
-pub async fn delete_stale_pending(
+/// Uploads presigned before `cutoff` that no message carries (never completed, or completed
+/// and never sent), removed (and returned, so their objects can be deleted too). At most
+/// `limit` per call. A send attaching one locks it first, so the two never both win.
+pub async fn delete_stale_unsent(
     db: &impl GenericClient,
     cutoff: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<AttachmentRow>, ApiError> {
     let sql = format!(
         "DELETE FROM attachments WHERE id IN (\
-             SELECT id FROM attachments WHERE status = 'pending' AND created_at < $1 \
+             SELECT id FROM attachments WHERE message_id IS NULL AND created_at < $1 \
              ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED) \
-         RETURNING {COLUMNS}"
+         AND message_id IS NULL RETURNING {COLUMNS}"
     );
     super::query(db, &sql, &[&cutoff, &limit])
         .await?

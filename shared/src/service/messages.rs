@@ -123,7 +123,7 @@ pub async fn edit(
     Ok(edited)
 }
 
-/// The sender soft-deletes a message (the seq stays, the text goes); deleting it again
+/// The sender soft-deletes a message (the seq stays, the text and the files go); deleting it again
 /// answers the same, and announces it again.
 pub async fn delete(
     ctx: &Ctx,
@@ -135,6 +135,8 @@ pub async fn delete(
     let tx = db.transaction().await?;
     own_message(&tx, me, chat, id).await?;
     let deleted = Message::from(messages::soft_delete(&tx, id).await?);
+    // Its files go with it: marked here, removed right after the commit (or by the sweeper).
+    crate::repo::attachments::discard_of_message(&tx, id).await?;
     let change = Change::MessageDeleted {
         chat_id: chat,
         message_id: id,
@@ -142,6 +144,7 @@ pub async fn delete(
     let outbox_id = outbox::record(ctx, &tx, &change).await?;
     tx.commit().await?;
     drop(db);
+    crate::service::attachments::cleanup::purge_message(ctx, id).await;
     let known = Known {
         message: Some(deleted.clone()),
         ..Known::default()

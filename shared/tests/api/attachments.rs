@@ -45,8 +45,10 @@ async fn an_image_is_uploaded_checked_and_gets_a_thumbnail() {
         .as_str()
         .unwrap()
         .to_owned();
+    // The browser uploads to a staging key that is never served.
+    let staged = format!("uploads/{chat}/{id}");
     let key = format!("attachments/{chat}/{id}");
-    assert!(url.contains(&key), "{url}");
+    assert!(url.contains(&staged), "{url}");
 
     assert_eq!(put_upload(&created.body, bytes.clone()).await, 200);
     let done = app.complete_attachment(&alice.access_token, &id).await;
@@ -72,11 +74,21 @@ async fn an_image_is_uploaded_checked_and_gets_a_thumbnail() {
     };
     // Until the worker accepts it, the bucket's lifecycle rule would expire it.
     assert_eq!(
-        tags(&app, key.clone()).await,
+        tags(&app, staged.clone()).await,
         vec!["pending=true".to_owned()]
     );
+    // Nothing is served before the worker accepts it.
+    assert!(app.bucket_keys("attachments/").await.is_empty());
+    app.get_attachment(&alice.access_token, &id)
+        .await
+        .assert_error(409, "attachment_not_ready");
+    app.send_with_attachments(&alice.access_token, &chat, "", &[&id])
+        .await
+        .assert_error(409, "attachment_not_ready");
     assert_eq!(app.run_media_worker().await, 1);
+    // The served copy carries no tag (the lifecycle rule keeps it); the staged upload is gone.
     assert!(tags(&app, key.clone()).await.is_empty());
+    assert!(app.bucket_keys("uploads/").await.is_empty());
     let sent = app
         .send_with_attachments(&alice.access_token, &chat, "", &[&id])
         .await;
@@ -105,7 +117,7 @@ async fn an_image_is_uploaded_checked_and_gets_a_thumbnail() {
 async fn a_message_with_attachments_round_trips_through_history_in_order() {
     let (app, alice, bob, chat) = app_with_chat().await;
     let note = app
-        .upload(
+        .upload_ready(
             &alice.access_token,
             &chat,
             "notes.txt",
@@ -114,7 +126,7 @@ async fn a_message_with_attachments_round_trips_through_history_in_order() {
         )
         .await;
     let pic = app
-        .upload(
+        .upload_ready(
             &alice.access_token,
             &chat,
             "pic.png",
@@ -126,7 +138,6 @@ async fn a_message_with_attachments_round_trips_through_history_in_order() {
         .send_with_attachments(&alice.access_token, &chat, "two files", &[&pic, &note])
         .await;
     sent.assert_status(201);
-    app.run_media_worker().await;
 
     let page = app.history(&bob.access_token, &chat, "").await;
     page.assert_status(200);
@@ -160,13 +171,17 @@ async fn a_message_with_attachments_round_trips_through_history_in_order() {
         2
     );
 
-    // Deleting the message hides its files.
+    // Deleting the message deletes its files: the originals and the thumbnail.
+    assert_eq!(app.bucket_keys("attachments/").await.len(), 2);
+    assert_eq!(app.bucket_keys("thumbnails/").await.len(), 1);
     app.delete_message(&alice.access_token, &chat, m["id"].as_str().unwrap())
         .await
         .assert_status(200);
     app.get_attachment(&bob.access_token, &note)
         .await
         .assert_error(404, "attachment_not_found");
+    assert!(app.bucket_keys("attachments/").await.is_empty());
+    assert!(app.bucket_keys("thumbnails/").await.is_empty());
 }
 
 #[tokio::test]
@@ -181,8 +196,9 @@ async fn an_image_that_is_really_text_is_rejected_and_its_file_deleted() {
             b"this is not a png at all",
         )
         .await;
-    assert_eq!(app.bucket_keys("attachments/").await.len(), 1);
+    assert_eq!(app.bucket_keys("uploads/").await.len(), 1);
     assert_eq!(app.run_media_worker().await, 1);
+    assert!(app.bucket_keys("uploads/").await.is_empty());
     assert!(app.bucket_keys("attachments/").await.is_empty());
     assert!(app.bucket_keys("thumbnails/").await.is_empty());
     app.get_attachment(&alice.access_token, &id)
@@ -291,10 +307,12 @@ async fn the_same_job_delivered_twice_makes_one_thumbnail_and_no_error() {
             &png(400, 400),
         )
         .await;
-    // The uploader completes twice: two jobs on the queue for one attachment.
-    app.complete_attachment(&alice.access_token, &id)
-        .await
-        .assert_status(202);
+    // The uploader completes ten times: one job on the queue.
+    for _ in 0..9 {
+        let again = app.complete_attachment(&alice.access_token, &id).await;
+        again.assert_status(202);
+        assert_eq!(again.body["status"], "processing");
+    }
     let mut ran = 0;
     loop {
         let n = app.run_media_worker().await;
@@ -303,7 +321,7 @@ async fn the_same_job_delivered_twice_makes_one_thumbnail_and_no_error() {
         }
         ran += n;
     }
-    assert_eq!(ran, 2);
+    assert_eq!(ran, 1);
     // And a job replayed by hand after the verdict.
     let job = shared::service::attachments::uploads::MediaJob {
         attachment_id: id.parse().unwrap(),
@@ -392,7 +410,7 @@ async fn only_members_presign_and_download() {
         .await
         .assert_error(404, "chat_not_found");
     let id = app
-        .upload(&alice.access_token, &chat, "x.txt", "text/plain", b"hello")
+        .upload_ready(&alice.access_token, &chat, "x.txt", "text/plain", b"hello")
         .await;
     // Not yet sent: only the uploader sees it.
     app.get_attachment(&bob.access_token, &id)
@@ -417,7 +435,7 @@ async fn sends_refuse_attachments_that_are_not_theirs_to_send() {
     let (app, alice, bob, chat) = app_with_chat().await;
     let t = &alice.access_token;
     let bobs = app
-        .upload(&bob.access_token, &chat, "b.txt", "text/plain", b"bob")
+        .upload_ready(&bob.access_token, &chat, "b.txt", "text/plain", b"bob")
         .await;
     app.send_with_attachments(t, &chat, "", &[&bobs])
         .await
@@ -437,6 +455,10 @@ async fn sends_refuse_attachments_that_are_not_theirs_to_send() {
         .await
         .assert_error(409, "attachment_not_uploaded");
     let mine = app.upload(t, &chat, "a.txt", "text/plain", b"abc").await;
+    app.send_with_attachments(t, &chat, "x", &[&mine])
+        .await
+        .assert_error(409, "attachment_not_ready");
+    app.run_media_worker().await;
     app.send_with_attachments(t, &chat, "x", &[&mine, &mine])
         .await
         .assert_error(400, "invalid_request");
@@ -460,7 +482,7 @@ async fn sends_refuse_attachments_that_are_not_theirs_to_send() {
 }
 
 #[tokio::test]
-async fn uploads_never_completed_are_swept_after_a_day() {
+async fn uploads_no_message_carries_are_swept_after_a_day() {
     let (app, alice, _bob, chat) = app_with_chat().await;
     let t = &alice.access_token;
     let stale = app
@@ -470,32 +492,158 @@ async fn uploads_never_completed_are_swept_after_a_day() {
     let fresh = app
         .create_attachment(t, &chat, "f.txt", "text/plain", 5)
         .await;
+    // Completed and checked, never sent; and one that was sent.
+    let unsent = app
+        .upload_ready(t, &chat, "u.png", "image/png", &png(20, 20))
+        .await;
+    let sent = app
+        .upload_ready(t, &chat, "k.txt", "text/plain", b"kept")
+        .await;
+    app.send_with_attachments(t, &chat, "", &[&sent])
+        .await
+        .assert_status(201);
     let stale_id: uuid::Uuid = stale.body["attachment"]["id"]
         .as_str()
         .unwrap()
         .parse()
         .unwrap();
+    let old: Vec<uuid::Uuid> = [stale_id.to_string(), unsent.clone(), sent.clone()]
+        .iter()
+        .map(|id| id.parse().unwrap())
+        .collect();
     app.db()
         .await
         .execute(
-            "UPDATE attachments SET created_at = now() - interval '25 hours' WHERE id = $1",
-            &[&stale_id],
+            "UPDATE attachments SET created_at = now() - interval '25 hours' WHERE id = ANY($1)",
+            &[&old],
         )
         .await
         .unwrap();
-    let removed = shared::service::attachments::worker::sweep_pending(&app.ctx)
+    let swept = shared::service::attachments::cleanup::sweep(&app.ctx)
         .await
         .unwrap();
-    assert_eq!(removed, 1);
-    assert!(app.bucket_keys("attachments/").await.is_empty());
+    assert_eq!(swept.removed, 2);
+    assert_eq!(
+        app.bucket_keys("attachments/").await,
+        vec![format!("attachments/{chat}/{sent}")]
+    );
+    assert!(app.bucket_keys("thumbnails/").await.is_empty());
+    assert_eq!(
+        app.bucket_keys("uploads/").await,
+        Vec::<String>::new(),
+        "the staged uploads are gone too"
+    );
     app.complete_attachment(t, &stale_id.to_string())
         .await
         .assert_error(404, "attachment_not_found");
+    app.get_attachment(t, &unsent)
+        .await
+        .assert_error(404, "attachment_not_found");
+    app.get_attachment(t, &sent).await.assert_status(200);
     assert_eq!(fresh.status, 201);
     let fresh_id = fresh.body["attachment"]["id"].as_str().unwrap();
     app.complete_attachment(t, fresh_id)
         .await
         .assert_error(409, "upload_incomplete");
+}
+
+#[tokio::test]
+async fn a_presigned_url_used_again_after_the_check_changes_nothing_served() {
+    let (app, alice, bob, chat) = app_with_chat().await;
+    let t = &alice.access_token;
+    let picture = png(30, 30);
+    let created = app
+        .create_attachment(t, &chat, "cat.png", "image/png", picture.len())
+        .await;
+    put_upload(&created.body, picture.clone()).await;
+    let id = created.body["attachment"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.complete_attachment(t, &id).await.assert_status(202);
+    assert_eq!(app.run_media_worker().await, 1);
+    app.send_with_attachments(t, &chat, "", &[&id])
+        .await
+        .assert_status(201);
+    // The same URL again, with HTML of the same length.
+    let mut html = b"<html><script>alert(1)</script>".to_vec();
+    html.resize(picture.len(), b' ');
+    assert_eq!(put_upload(&created.body, html).await, 200);
+    app.complete_attachment(t, &id).await.assert_status(202);
+    assert_eq!(app.run_media_worker().await, 0, "no job is queued again");
+    let got = app.get_attachment(&bob.access_token, &id).await;
+    got.assert_status(200);
+    assert_eq!(got.body["attachment"]["status"], "ready");
+    let (status, ct, bytes) = fetch(got.body["download_url"].as_str().unwrap()).await;
+    assert_eq!((status, ct.as_str()), (200, "image/png"));
+    assert_eq!(bytes, picture, "the checked bytes are what is served");
+}
+
+#[tokio::test]
+async fn the_sweeper_finishes_the_removal_of_a_deleted_messages_files() {
+    let (app, alice, _bob, chat) = app_with_chat().await;
+    let t = &alice.access_token;
+    let id = app
+        .upload_ready(t, &chat, "n.txt", "text/plain", b"note")
+        .await;
+    let sent = app.send_with_attachments(t, &chat, "", &[&id]).await;
+    sent.assert_status(201);
+    // As if the removal right after the delete had failed: the row is marked, the file stays.
+    let message: uuid::Uuid = sent.body["id"].as_str().unwrap().parse().unwrap();
+    let db = app.db().await;
+    db.execute(
+        "UPDATE messages SET deleted_at = now(), body = '' WHERE id = $1",
+        &[&message],
+    )
+    .await
+    .unwrap();
+    db.execute(
+        "UPDATE attachments SET discarded_at = now() WHERE message_id = $1",
+        &[&message],
+    )
+    .await
+    .unwrap();
+    assert_eq!(app.bucket_keys("attachments/").await.len(), 1);
+    let swept = shared::service::attachments::cleanup::sweep(&app.ctx)
+        .await
+        .unwrap();
+    assert_eq!((swept.purged, swept.removed), (1, 0));
+    assert!(app.bucket_keys("attachments/").await.is_empty());
+    let rows = db
+        .query(
+            "SELECT 1 FROM attachments WHERE message_id = $1",
+            &[&message],
+        )
+        .await
+        .unwrap();
+    assert!(rows.is_empty());
+}
+
+#[tokio::test]
+async fn a_lost_media_job_is_queued_again_by_the_sweeper() {
+    let (app, alice, _bob, chat) = app_with_chat().await;
+    let t = &alice.access_token;
+    let id = app.upload(t, &chat, "l.txt", "text/plain", b"lost").await;
+    // The job is lost: drained without running the worker.
+    let queue = app.aws.as_ref().unwrap().media_queue.clone();
+    let sqs = &app.aws_clients().sqs;
+    sqs.purge_queue().queue_url(&queue).send().await.unwrap();
+    let uuid: uuid::Uuid = id.parse().unwrap();
+    app.db()
+        .await
+        .execute(
+            "UPDATE attachments SET completed_at = now() - interval '20 minutes' WHERE id = $1",
+            &[&uuid],
+        )
+        .await
+        .unwrap();
+    let swept = shared::service::attachments::cleanup::sweep(&app.ctx)
+        .await
+        .unwrap();
+    assert_eq!(swept.requeued, 1);
+    assert_eq!(app.run_media_worker().await, 1);
+    let got = app.get_attachment(t, &id).await;
+    assert_eq!(got.body["attachment"]["status"], "ready");
 }
 
 #[tokio::test]

@@ -65,6 +65,7 @@ const CODES: Record<ErrorCode, 'refusal' | 'trouble'> = {
   direct_chat_members_fixed: 'refusal',
   upload_incomplete: 'refusal',
   attachment_not_uploaded: 'refusal',
+  attachment_not_ready: 'refusal',
   attachment_rejected: 'refusal',
   attachment_already_sent: 'refusal',
   payload_too_large: 'refusal',

@@ -65,8 +65,11 @@ describe('upload state machine', () => {
     u = uploaded(u);
     expect(u.status).toBe('completing');
     expect(stageOf(u.status)).toBe('complete');
+    // Still being checked: it stays completing, and cannot be sent yet.
     u = completed(u, attachment('processing'));
-    expect(u).toMatchObject({ status: 'done', attachment: { status: 'processing' } });
+    expect(u).toMatchObject({ status: 'completing', attachment: { status: 'processing' } });
+    u = completed(u, attachment('ready'));
+    expect(u).toMatchObject({ status: 'done', attachment: { status: 'ready' } });
     expect(stageOf(u.status)).toBeNull();
     expect(progressOf(u)).toBe(1);
   });
@@ -86,7 +89,7 @@ describe('upload state machine', () => {
     expect(uploaded(u)).toBe(u);
     expect(completed(u, attachment())).toBe(u);
     expect(retried(u, NOW)).toBe(u);
-    const done = completed(uploaded(uploading()), attachment('processing'));
+    const done = completed(uploaded(uploading()), attachment('ready'));
     expect(presigned(done, answer, NOW)).toBe(done);
   });
 
@@ -142,7 +145,7 @@ describe('upload state machine', () => {
   });
 
   it('a tray sends only when every file is uploaded, and says why not', () => {
-    const done = completed(uploaded(uploading()), attachment('processing'));
+    const done = completed(uploaded(uploading()), attachment('ready'));
     const busy = uploading();
     const bad = newUpload('u2', { name: 'x', size: 1, type: '' });
     expect(traySendable([])).toBe(true);

@@ -78,6 +78,12 @@ export function uploaded(u: Upload): Upload {
 
 export function completed(u: Upload, attachment: Attachment): Upload {
   if (u.status !== 'completing') return u;
+  // Only a file the media worker accepted can be sent: until then the upload stays `completing`
+  // and the store asks again (completing again queues nothing).
+  if (attachment.status === 'processing' || attachment.status === 'pending') return { ...u, attachment };
+  if (attachment.status === 'rejected') {
+    return { ...u, status: 'invalid', attachment, error: 'This file was refused: its contents do not match its type.', errorCode: 'attachment_rejected', failedAt: 'complete' };
+  }
   return { ...u, status: 'done', attachment, error: undefined, errorCode: undefined, failedAt: undefined };
 }
 

@@ -39,7 +39,7 @@ beforeEach(() => {
     upload_headers: { 'Content-Type': 'image/png' },
     expires_in: 900,
   });
-  complete.mockReset().mockResolvedValue(attachment('processing'));
+  complete.mockReset().mockResolvedValue(attachment('ready'));
   putFile.mockReset().mockImplementation(async (_url: string, _headers: unknown, file: Blob, onProgress: (n: number) => void) => {
     onProgress(file.size / 2);
     onProgress(file.size);
@@ -54,7 +54,7 @@ describe('the uploads store', () => {
     expect(putFile.mock.calls[0]?.slice(0, 2)).toEqual(['http://s3/put', { 'Content-Type': 'image/png' }]);
     expect(complete).toHaveBeenCalledWith('a1');
     expect(tray()[0]?.status).toBe('done');
-    expect(useUploads.getState().take('c1')?.map((a) => [a.id, a.status])).toEqual([['a1', 'processing']]);
+    expect(useUploads.getState().take('c1')?.map((a) => [a.id, a.status])).toEqual([['a1', 'ready']]);
     expect(tray()).toEqual([]);
   });
 

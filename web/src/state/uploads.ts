@@ -70,6 +70,7 @@ export const useUploads = create<UploadsState>()((set, get) => {
     const controller = new AbortController();
     aborts.set(id, controller);
     const { signal } = controller;
+    let checks = 0;
     try {
       for (;;) {
         const u = find(chatId, id);
@@ -91,6 +92,11 @@ export const useUploads = create<UploadsState>()((set, get) => {
             const attachment = await api.attachments.complete(attachmentId);
             if (signal.aborted) return;
             patch(chatId, id, (x) => completed(x, attachment));
+            if (attachment.status === 'processing') {
+              // The media worker has not accepted it yet: ask again shortly.
+              checks += 1;
+              await new Promise((resolve) => setTimeout(resolve, Math.min(250 * checks, 2000)));
+            }
           }
         } catch (error) {
           if (isAbort(error) || signal.aborted) return;

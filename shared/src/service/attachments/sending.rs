@@ -10,7 +10,7 @@ use crate::repo::GenericClient;
 use crate::repo::attachments as repo;
 
 /// Checks the attachments a send names: at most 10, no repeats, each the sender's own in this
-/// chat, uploaded, not refused, not already in a message. Locks them until the send commits.
+/// chat, accepted by the media worker (`ready`), not already in a message. Locks them until the send commits.
 pub async fn check_for_send(
     tx: &impl GenericClient,
     me: AuthUser,
@@ -65,7 +65,8 @@ pub async fn check_for_send(
                     "a refused attachment cannot be sent",
                 ));
             }
-            AttachmentStatus::Processing | AttachmentStatus::Ready => {}
+            AttachmentStatus::Processing => return Err(super::uploads::not_ready()),
+            AttachmentStatus::Ready => {}
         }
     }
     Ok(())

@@ -58,6 +58,20 @@ pub(super) fn thumbnail_key(chat: ChatId, id: AttachmentId) -> String {
     format!("thumbnails/{chat}/{id}")
 }
 
+/// Where the browser uploads: never served. The media worker writes the bytes it accepted to
+/// the served key, so a presigned URL used again afterwards changes nothing anyone downloads.
+pub(super) fn staging_key(chat: ChatId, id: AttachmentId) -> String {
+    format!("uploads/{chat}/{id}")
+}
+
+/// 409 `attachment_not_ready`: the media worker has not accepted the file yet.
+pub(super) fn not_ready() -> ApiError {
+    ApiError::new(
+        ErrorCode::AttachmentNotReady,
+        "this file is still being checked; try again in a moment",
+    )
+}
+
 /// Records a pending attachment and presigns its PUT. Content-Type and Content-Length are
 /// signed, so the URL uploads nothing of another type or size.
 pub async fn presign_upload(
@@ -75,9 +89,15 @@ pub async fn presign_upload(
     let id = AttachmentId::new();
     let key = object_key(chat, id);
     // The tag is signed, so the upload carries it; the bucket's lifecycle rule expires what
-    // the worker never accepted (and the sweeper missed).
+    // is left in staging (and the sweeper missed). Served objects never carry it.
     let presigned = storage
-        .presign_put(&key, content_type.as_str(), size, PENDING_TAG, URL_TTL)
+        .presign_put(
+            &staging_key(chat, id),
+            content_type.as_str(),
+            size,
+            PENDING_TAG,
+            URL_TTL,
+        )
         .await?;
     let attachment = repo::insert(
         &db,
@@ -127,18 +147,14 @@ async fn own(
     Ok(row)
 }
 
-/// The uploader says the PUT is done: the object must exist with the declared size. Queues
-/// the media job and marks the attachment `processing`. Calling it again is harmless: a
-/// finished attachment is returned as it is, a processing one is queued again (the worker
-/// does its work once).
+/// The uploader says the PUT is done: the staged object must exist with the declared size.
+/// Marks the attachment `processing` and queues the media job, on that transition only:
+/// calling it again answers the attachment as it is and queues nothing.
 pub async fn complete(ctx: &Ctx, me: AuthUser, id: AttachmentId) -> Result<Attachment, ApiError> {
     let storage = storage(ctx)?;
     let queue = media_queue(ctx)?;
     let row = own(&ctx.db.get().await?, me, id).await?;
-    if matches!(
-        row.status,
-        AttachmentStatus::Ready | AttachmentStatus::Rejected
-    ) {
+    if row.status != AttachmentStatus::Pending {
         return Ok(row.into());
     }
     let incomplete = |detail: String| {
@@ -147,7 +163,7 @@ pub async fn complete(ctx: &Ctx, me: AuthUser, id: AttachmentId) -> Result<Attac
             format!("the upload is not complete: {detail}"),
         )
     };
-    match storage.size_of(&row.object_key).await {
+    match storage.size_of(&staging_key(row.chat_id, id)).await {
         Ok(size) if size == row.size => {}
         Ok(size) => {
             return Err(incomplete(format!(
@@ -159,28 +175,28 @@ pub async fn complete(ctx: &Ctx, me: AuthUser, id: AttachmentId) -> Result<Attac
         Err(e) => return Err(e.into()),
     }
     // `processing` before the job exists, so the worker never meets a job for a `pending`
-    // attachment. Should the enqueue fail, the client's retry of this call enqueues again.
-    let row = {
-        let db = ctx.db.get().await?;
-        match repo::mark_processing(&db, id).await? {
-            Some(row) => row,
-            // The worker finished in the meantime.
-            None => {
-                return Ok(repo::find(&db, id, false)
-                    .await?
-                    .ok_or_else(not_found)?
-                    .into());
-            }
-        }
+    // attachment; only the call that made the transition queues it.
+    let db = ctx.db.get().await?;
+    let Some(row) = repo::mark_processing(&db, id).await? else {
+        // Another completion got there first.
+        return Ok(repo::find(&db, id, false)
+            .await?
+            .ok_or_else(not_found)?
+            .into());
     };
-    queue
+    if let Err(e) = queue
         .send(&MediaJob { attachment_id: id }, Duration::ZERO)
-        .await?;
+        .await
+    {
+        // Back to `pending`, so the client's retry of this call queues it.
+        repo::unmark_processing(&db, id).await?;
+        return Err(e.into());
+    }
     Ok(row.into())
 }
 
-/// Presigned GETs for a member of the chat. An attachment not yet in a message is visible to
-/// its uploader only; one of a deleted message to no one. Images may show inline; any other
+/// Presigned GETs for a member of the chat, of `ready` files only. An attachment not yet in a
+/// message is visible to its uploader only; one of a deleted message to no one. Images may show inline; any other
 /// file is served as a download (Content-Disposition: attachment), never rendered.
 pub async fn download(
     ctx: &Ctx,
@@ -214,7 +230,8 @@ pub async fn download(
                 "this file has not been uploaded yet",
             ));
         }
-        AttachmentStatus::Processing | AttachmentStatus::Ready => {}
+        AttachmentStatus::Processing => return Err(not_ready()),
+        AttachmentStatus::Ready => {}
     }
     let image = attachment::is_image(&row.content_type);
     let serve = Serve {

@@ -1,28 +1,30 @@
 //! The media worker: checks a completed upload's bytes against its declared type, makes a
-//! thumbnail of an image, records the verdict once and announces it; and the sweep of uploads
-//! never completed.
+//! thumbnail of an image, writes the accepted bytes to the served key, records the verdict
+//! once and announces it. The sweeps of what must not stay live in [`super::cleanup`].
 
-use std::time::Duration;
-
-use chrono::Utc;
+use tokio::sync::Semaphore;
 
 use super::thumbnail::{self, Thumbnail};
-use super::uploads::{storage, thumbnail_key};
+use super::uploads::{staging_key, storage, thumbnail_key};
 use crate::clients::storage::{Storage, StorageError};
 use crate::contract::{AttachmentId, AttachmentStatus};
 use crate::ctx::Ctx;
 use crate::domain::attachment;
-use crate::error::ApiError;
 use crate::repo::attachments::{self as repo, AttachmentRow, Verdict};
 use crate::service::announce::{Change, Known};
 use crate::service::outbox;
 
-/// Uploads not completed within this long are removed.
-pub const PENDING_TTL: Duration = Duration::from_secs(24 * 3600);
+/// How many jobs one instance works on at once, whatever the batch size or the SQS adapter's
+/// concurrency. A job holds the file (25 MB at most), its decoded pixels (40 megapixels, 160 MB
+/// as RGBA), one oriented copy and the thumbnail: about 400 MB, so two fit the function's
+/// 1,024 MB (docs/SECURITY.md, "Files").
+pub const MAX_JOBS: usize = 2;
+static JOBS: Semaphore = Semaphore::const_new(MAX_JOBS);
 
-/// The media worker's job: read the object, check its bytes against the declared type, make
-/// a thumbnail of an image, record the verdict once and announce it. A refused object is
-/// deleted. Errors are transient (S3, the database): the job is retried.
+/// The media worker's job: read the staged upload, check its bytes against the declared type,
+/// make a thumbnail of an image, write the very bytes checked to the served key, record the
+/// verdict once and announce it. The staged object is deleted either way. Errors are
+/// transient (S3, the database): the job is retried.
 pub async fn process(ctx: &Ctx, id: AttachmentId) -> anyhow::Result<()> {
     let storage = storage(ctx).map_err(|e| anyhow::anyhow!("{e}"))?;
     let Some(row) = repo::find(&ctx.db.get().await?, id, false).await? else {
@@ -33,7 +35,9 @@ pub async fn process(ctx: &Ctx, id: AttachmentId) -> anyhow::Result<()> {
         // Done already (a redelivered job), or never completed.
         return Ok(());
     }
-    let bytes = match storage.get(&row.object_key).await {
+    let _permit = JOBS.acquire().await?;
+    let staged = staging_key(row.chat_id, row.id);
+    let bytes = match storage.get(&staged).await {
         Ok(bytes) => bytes,
         Err(StorageError::NotFound) => {
             let gone = Verdict::Rejected {
@@ -45,25 +49,28 @@ pub async fn process(ctx: &Ctx, id: AttachmentId) -> anyhow::Result<()> {
     };
     let verdict = match inspect(&row, &bytes) {
         Err(reason) => Verdict::Rejected { reason },
-        Ok(None) => {
-            // Accepted: the object loses its `pending` tag, so the lifecycle rule keeps it.
-            storage.untag(&row.object_key).await?;
-            Verdict::Ready {
+        Ok(thumb) => {
+            // The bytes checked, not whatever the staging key holds now: a presigned URL used
+            // again between the read and this write cannot slip other bytes in.
+            storage
+                .put(&row.object_key, &row.content_type, bytes)
+                .await?;
+            let mut verdict = Verdict::Ready {
                 thumbnail_key: None,
                 width: None,
                 height: None,
+            };
+            if let Some(thumb) = thumb {
+                let key = thumbnail_key(row.chat_id, row.id);
+                // The same key every time: a redelivered job overwrites, never adds, a thumbnail.
+                storage.put(&key, thumb.content_type, thumb.bytes).await?;
+                verdict = Verdict::Ready {
+                    thumbnail_key: Some(key),
+                    width: i32::try_from(thumb.width).ok(),
+                    height: i32::try_from(thumb.height).ok(),
+                };
             }
-        }
-        Ok(Some(thumb)) => {
-            storage.untag(&row.object_key).await?;
-            let key = thumbnail_key(row.chat_id, row.id);
-            // The same key every time: a redelivered job overwrites, never adds, a thumbnail.
-            storage.put(&key, thumb.content_type, thumb.bytes).await?;
-            Verdict::Ready {
-                thumbnail_key: Some(key),
-                width: i32::try_from(thumb.width).ok(),
-                height: i32::try_from(thumb.height).ok(),
-            }
+            verdict
         }
     };
     record(ctx, storage, &row, verdict).await
@@ -111,8 +118,11 @@ async fn record(
         tx.commit().await?;
         (updated, recorded)
     };
-    if rejected {
-        // Deleting twice is harmless, so a redelivered job may do it again.
+    // Deleting twice is harmless, so a redelivered job may do it again.
+    storage.delete(&staging_key(row.chat_id, row.id)).await?;
+    if rejected && updated.is_some() {
+        // Nothing should be there; a job that accepted the file and died before its verdict
+        // may have left the bytes it checked.
         storage.delete(&row.object_key).await?;
     }
     if let (Some(updated), Some(id)) = (updated, recorded) {
@@ -123,28 +133,4 @@ async fn record(
         outbox::announce_recorded(ctx, id, &change, known).await;
     }
     Ok(())
-}
-
-/// Removes uploads never completed within 24 hours: rows and objects (a PUT may have
-/// happened without the completion). Returns how many.
-pub async fn sweep_pending(ctx: &Ctx) -> Result<usize, ApiError> {
-    let Some(storage) = ctx.storage.as_ref() else {
-        return Ok(0);
-    };
-    let cutoff = Utc::now() - chrono::Duration::from_std(PENDING_TTL).unwrap_or_default();
-    let mut removed = 0;
-    loop {
-        let rows = repo::delete_stale_pending(&ctx.db.get().await?, cutoff, 500).await?;
-        if rows.is_empty() {
-            break;
-        }
-        removed += rows.len();
-        for row in &rows {
-            if let Err(e) = storage.delete(&row.object_key).await {
-                // The bucket's lifecycle rule removes what is left behind.
-                tracing::warn!(attachment_id = %row.id, error = %e, "could not delete a stale upload");
-            }
-        }
-    }
-    Ok(removed)
 }

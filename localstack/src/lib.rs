@@ -11,5 +11,6 @@ pub mod mail_page;
 pub mod management;
 pub mod runtime_api;
 pub mod server;
+pub mod spa_headers;
 pub mod sqs_poller;
 pub mod ws_api;

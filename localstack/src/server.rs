@@ -58,6 +58,7 @@ pub struct Options {
 }
 
 pub fn router(ctx: Ctx, options: &Options) -> Router {
+    let ctx_config = ctx.config.clone();
     let ws_state = ws_api::WsState {
         ctx: ctx.clone(),
         registry: options.registry.clone(),
@@ -80,8 +81,23 @@ pub fn router(ctx: Ctx, options: &Options) -> Router {
         .merge(ws_routes)
         .merge(management_routes);
     match &options.web_dist {
-        Some(dir) if dir.join("index.html").is_file() => api_routes
-            .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
+        Some(dir) if dir.join("index.html").is_file() => {
+            let csp = crate::spa_headers::content_security_policy(
+                &ctx_config.app_url,
+                ctx_config.aws_endpoint_url.as_deref(),
+            );
+            let csp = axum::http::HeaderValue::from_str(&csp)
+                .unwrap_or_else(|_| axum::http::HeaderValue::from_static("default-src 'self'"));
+            let spa = Router::new()
+                .fallback_service(
+                    ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html"))),
+                )
+                .layer(axum::middleware::map_response(move |r: Response| {
+                    let csp = csp.clone();
+                    async move { crate::spa_headers::apply(r, &csp) }
+                }));
+            api_routes.merge(spa)
+        }
         _ => api_routes.fallback(no_spa),
     }
 }

@@ -265,6 +265,11 @@ impl HttpResponse {
             HeaderName::from_static("cache-control"),
             HeaderValue::from_static("no-store"),
         );
+        // Every answer is JSON (or a page of ours): never to be sniffed as something else.
+        out.headers.insert(
+            HeaderName::from_static("x-content-type-options"),
+            HeaderValue::from_static("nosniff"),
+        );
         out.body = self.body.map(Body::Text);
         out.is_base64_encoded = false;
         out

@@ -60,9 +60,10 @@ pub async fn get_user(ctx: &Ctx, caller: AuthUser, id: UserId) -> Result<PublicU
 /// the caller.
 pub async fn search(ctx: &Ctx, caller: AuthUser, query: &str) -> Result<UserList, ApiError> {
     let query = query.trim();
-    if query.is_empty() || query.chars().count() > 254 {
+    // A control character (NUL above all: PostgreSQL text refuses it) matches no name.
+    if query.is_empty() || query.chars().count() > 254 || query.chars().any(char::is_control) {
         return Err(ApiError::invalid(
-            "query must be 1 to 254 characters after trimming",
+            "query must be 1 to 254 characters after trimming, without control characters",
         ));
     }
     let db = ctx.db.get().await?;

@@ -116,6 +116,17 @@ async fn search_finds_by_name_prefix_in_any_case_or_exact_verified_email_and_nev
 }
 
 #[tokio::test]
+async fn a_search_with_control_characters_is_a_400_not_a_500() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("Alice").await;
+    for query in ["\0", "al\0i", "a\u{1b}[2J", "\u{7f}"] {
+        app.search_users(&alice.access_token, query)
+            .await
+            .assert_error(400, "invalid_request");
+    }
+}
+
+#[tokio::test]
 async fn search_returns_at_most_20() {
     let app = TestApp::spawn().await;
     let caller = app.user("Zed").await;

@@ -34,20 +34,50 @@ struct Page<'a> {
     message: &'a str,
     code: Option<&'a str>,
     app_url: &'a str,
+    /// On the link's page: where the confirming form posts (the same link).
+    confirm: Option<&'a str>,
 }
 
-/// Turns notifications off for the token's user and answers a small page; a bad token gets a
-/// page too (with its status and stable code), since a person clicked a link to get here.
-async fn unsubscribe_page(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, ApiError> {
-    let result = match req.query::<UnsubscribeParams>() {
-        Ok(params) => users::unsubscribe(ctx, &params.token).await,
-        Err(_) => Err(ApiError::new(
+/// The link's page (`act` false: a GET, as mail scanners and link previews make) checks the
+/// token and asks to confirm with a button; only the POST (`act`: that button, or a mail
+/// client's RFC 8058 one-click) turns notifications off. A bad token gets a page too (with its
+/// status and stable code), since a person clicked a link to get here.
+async fn unsubscribe_page(
+    ctx: &Ctx,
+    req: &HttpRequest,
+    act: bool,
+) -> Result<HttpResponse, ApiError> {
+    let params = req.query::<UnsubscribeParams>().map_err(|_| {
+        ApiError::new(
             ErrorCode::InvalidUnsubscribeToken,
             "this unsubscribe link is incomplete",
-        )),
+        )
+    });
+    let result = match &params {
+        Ok(params) if act => users::unsubscribe(ctx, &params.token).await.map(Some),
+        Ok(params) => crate::auth::unsubscribe::verify(&ctx.config, &params.token).map(|_| None),
+        Err(e) => Err(ApiError::new(e.code(), e.to_string())),
+    };
+    let action = match &params {
+        Ok(p) => format!(
+            "/api/notifications/unsubscribe?token={}",
+            form_urlencoded::byte_serialize(p.token.as_bytes()).collect::<String>()
+        ),
+        Err(_) => String::new(),
     };
     let (status, page) = match result {
-        Ok(user) => {
+        Ok(None) => (
+            StatusCode::OK,
+            Page {
+                title: "Turn off e-mail notifications?",
+                message: "You will no longer get e-mails about messages you missed. You can \
+                          turn them back on in Messenger under Profile and settings.",
+                code: None,
+                app_url: &ctx.config.app_url,
+                confirm: Some(&action),
+            },
+        ),
+        Ok(Some(user)) => {
             tracing::info!(user_id = %user.0, "e-mail notifications turned off by link");
             (
                 StatusCode::OK,
@@ -57,6 +87,7 @@ async fn unsubscribe_page(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, 
                               can turn them back on in Messenger under Profile and settings.",
                     code: None,
                     app_url: &ctx.config.app_url,
+                    confirm: None,
                 },
             )
         }
@@ -71,6 +102,7 @@ async fn unsubscribe_page(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, 
                               notifications off in Messenger under Profile and settings.",
                     code: Some(err.code().as_str()),
                     app_url: &ctx.config.app_url,
+                    confirm: None,
                 },
             )
         }
@@ -81,11 +113,11 @@ async fn unsubscribe_page(ctx: &Ctx, req: &HttpRequest) -> Result<HttpResponse, 
 
 #[utoipa::path(get, path = "/api/notifications/unsubscribe", tag = "notifications",
     params(UnsubscribeParams),
-    responses((status = 200, description = "notifications are off; a confirmation page", content_type = "text/html", body = String),
+    responses((status = 200, description = "the token is valid: a page whose button (a POST) turns notifications off; nothing changes yet", content_type = "text/html", body = String),
               (status = 400, description = "`invalid_unsubscribe_token` (an HTML page naming the code)", content_type = "text/html", body = String),
               (status = 500, body = ErrorBody)))]
 pub async fn unsubscribe_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
-    unsubscribe_page(&ctx, &req).await
+    unsubscribe_page(&ctx, &req, false).await
 }
 
 /// RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to the
@@ -100,5 +132,5 @@ pub async fn unsubscribe_one_click_endpoint(
     ctx: Ctx,
     req: HttpRequest,
 ) -> Result<HttpResponse, ApiError> {
-    unsubscribe_page(&ctx, &req).await
+    unsubscribe_page(&ctx, &req, true).await
 }

@@ -334,6 +334,17 @@ async fn the_html_part_escapes_what_users_wrote() {
     );
 }
 
+/// The POST of a mail client's one-click unsubscribe (RFC 8058), or of the link page's button.
+async fn one_click(app: &TestApp, path: &str) -> testkit::TestResponse {
+    app.send_raw(
+        "POST",
+        path,
+        Some(b"List-Unsubscribe=One-Click".to_vec()),
+        &[("content-type", "application/x-www-form-urlencoded")],
+    )
+    .await
+}
+
 /// The unsubscribe link of a mail, as a path the test app can request.
 fn unsubscribe_path(html: &str) -> String {
     let start = html.find("/api/notifications/unsubscribe?token=").unwrap();
@@ -368,6 +379,8 @@ async fn the_unsubscribe_link_turns_notifications_off_and_a_forged_token_is_refu
         );
     }
 
+    // Following the link (as a mail scanner does) only asks: nothing changes until the
+    // page's button posts.
     let r = app.send("GET", &path, None, None).await;
     r.assert_status(200);
     assert!(
@@ -376,6 +389,16 @@ async fn the_unsubscribe_link_turns_notifications_off_and_a_forged_token_is_refu
             .unwrap()
             .starts_with("text/html")
     );
+    assert!(r.text.contains("<form method=\"post\""), "{}", r.text);
+    assert_eq!(
+        app.me(&bob.access_token).await.body["email_notifications"],
+        true
+    );
+    let action = &r.text[r.text.find("action=\"").unwrap() + 8..];
+    let action = action[..action.find('"').unwrap()].replace("&#38;", "&");
+    assert_eq!(action, path, "the button posts to the link itself");
+    let r = one_click(&app, &action).await;
+    r.assert_status(200);
     assert!(
         r.text.contains("E-mail notifications are off"),
         "{}",
@@ -386,18 +409,12 @@ async fn the_unsubscribe_link_turns_notifications_off_and_a_forged_token_is_refu
         false
     );
 
-    // The one-click POST (RFC 8058) does the same, and following a link twice is fine.
+    // The one-click POST (RFC 8058) does the same, confirming twice is fine, and the link's
+    // GET afterwards still only asks.
     app.update_me(&bob.access_token, json!({"email_notifications": true}))
         .await
         .assert_status(200);
-    let r = app
-        .send_raw(
-            "POST",
-            &path,
-            Some(b"List-Unsubscribe=One-Click".to_vec()),
-            &[("content-type", "application/x-www-form-urlencoded")],
-        )
-        .await;
+    let r = one_click(&app, &path).await;
     r.assert_status(200);
     app.send("GET", &path, None, None).await.assert_status(200);
     assert_eq!(

@@ -1923,7 +1923,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description notifications are off; a confirmation page */
+            /** @description the token is valid: a page whose button (a POST) turns notifications off; nothing changes yet */
             200: {
                 headers: {
                     [name: string]: unknown;

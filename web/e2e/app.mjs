@@ -48,6 +48,27 @@ export async function logOut(page) {
   await expectSignedOut(page);
 }
 
+/** Types `text` into the message box and sends it. @param {Page} page @param {string} text */
+export async function send(page, text) {
+  const box = page.getByRole('textbox', { name: 'Message', exact: true });
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** The message whose body holds `text`. @param {Page} page @param {string} text */
+export function message(page, text) {
+  // Match the body only: the time beside it ("01:04 PM") must not complete a shorter text.
+  return page
+    .getByRole('list', { name: 'Messages' })
+    .locator('[data-seq]', { has: page.locator('p.whitespace-pre-wrap', { hasText: text }) });
+}
+
+/** Opens the chat titled `title` from the chat list. @param {Page} page @param {string} title */
+export async function openChat(page, title) {
+  await page.getByRole('navigation', { name: 'Your chats' }).getByRole('button', { name: new RegExp(title) }).click();
+  await page.getByRole('main', { name: 'Conversation' }).getByRole('heading', { name: title }).waitFor();
+}
+
 /** @param {Page} page @param {string} query */
 export async function searchPeople(page, query) {
   await page.getByRole('searchbox', { name: 'Search people' }).fill(query);

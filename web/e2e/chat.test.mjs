@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { expectSignedIn, searchPeople, signUp } from './app.mjs';
+import { expectSignedIn, message, openChat, searchPeople, send, signUp } from './app.mjs';
 import { launch, newContext, newPage, PHONE, person, screenshot } from './browser.mjs';
 
 /** @typedef {Awaited<ReturnType<typeof newPage>>} Page */
@@ -28,27 +28,6 @@ after(async () => {
 /** The bodies of the stored messages on screen, in order. @param {Page} page */
 async function bodies(page) {
   return page.locator('[data-seq] p.whitespace-pre-wrap').allInnerTexts();
-}
-
-/** @param {Page} page @param {string} text */
-async function send(page, text) {
-  const box = page.getByRole('textbox', { name: 'Message', exact: true });
-  await box.fill(text);
-  await box.press('Enter');
-}
-
-/** @param {Page} page @param {string} text */
-function message(page, text) {
-  // Match the body only: the time beside it ("01:04 PM") must not complete a shorter text.
-  return page
-    .getByRole('list', { name: 'Messages' })
-    .locator('[data-seq]', { has: page.locator('p.whitespace-pre-wrap', { hasText: text }) });
-}
-
-/** @param {Page} page @param {string} title */
-async function openChat(page, title) {
-  await page.getByRole('navigation', { name: 'Your chats' }).getByRole('button', { name: new RegExp(title) }).click();
-  await page.getByRole('main', { name: 'Conversation' }).getByRole('heading', { name: title }).waitFor();
 }
 
 /** Console errors other than the browser's own reports of a connection it could not make. @param {Page} page */

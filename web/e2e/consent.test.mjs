@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { searchPeople, signUp } from './app.mjs';
+import { message, openChat, searchPeople, send, signUp } from './app.mjs';
 import { launch, newContext, newPage, person, screenshot } from './browser.mjs';
 
 /** @typedef {Awaited<ReturnType<typeof newPage>>} Page */
@@ -25,29 +25,9 @@ after(async () => {
   await browser?.close();
 });
 
-/** @param {Page} page @param {string} text */
-async function send(page, text) {
-  const box = page.getByRole('textbox', { name: 'Message', exact: true });
-  await box.fill(text);
-  await box.press('Enter');
-}
-
-/** @param {Page} page @param {string} text */
-function message(page, text) {
-  return page
-    .getByRole('list', { name: 'Messages' })
-    .locator('[data-seq]', { has: page.locator('p.whitespace-pre-wrap', { hasText: text }) });
-}
-
 /** A message the server refused, shown as not sent. @param {Page} page @param {string} text */
 function refusedMessage(page, text) {
   return page.locator('[data-pending=failed]', { hasText: text });
-}
-
-/** @param {Page} page @param {string} title */
-async function openChat(page, title) {
-  await page.getByRole('navigation', { name: 'Your chats' }).getByRole('button', { name: new RegExp(title) }).click();
-  await page.getByRole('main', { name: 'Conversation' }).getByRole('heading', { name: title }).waitFor();
 }
 
 describe('blocking', () => {

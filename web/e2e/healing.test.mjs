@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { expectSignedIn, searchPeople, signUp } from './app.mjs';
+import { expectSignedIn, message, searchPeople, send, signUp } from './app.mjs';
 import { BASE_URL, launch, newContext, newPage, PHONE, person, screenshot } from './browser.mjs';
 
 /** @typedef {Awaited<ReturnType<typeof newPage>>} Page */
@@ -29,20 +29,6 @@ after(async () => {
 /** @param {Page} page */
 async function bodies(page) {
   return page.locator('[data-seq] p.whitespace-pre-wrap').allInnerTexts();
-}
-
-/** @param {Page} page @param {string} text */
-async function send(page, text) {
-  const box = page.getByRole('textbox', { name: 'Message', exact: true });
-  await box.fill(text);
-  await box.press('Enter');
-}
-
-/** @param {Page} page @param {string} text */
-function message(page, text) {
-  return page
-    .getByRole('list', { name: 'Messages' })
-    .locator('[data-seq]', { has: page.locator('p.whitespace-pre-wrap', { hasText: text }) });
 }
 
 /** Waits until `check` returns a truthy value (polling, with a deadline). @template T @param {() => Promise<T>} check @param {string} what */

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { expectSignedIn, searchPeople, signUp } from './app.mjs';
+import { expectSignedIn, message, searchPeople, send, signUp } from './app.mjs';
 import { launch, newContext, newPage, PHONE, person, screenshot } from './browser.mjs';
 
 /** @typedef {Awaited<ReturnType<typeof newPage>>} Page */
@@ -27,20 +27,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-/** @param {Page} page @param {string} text */
-async function send(page, text) {
-  const box = page.getByRole('textbox', { name: 'Message', exact: true });
-  await box.fill(text);
-  await box.press('Enter');
-}
-
-/** @param {Page} page @param {string} text */
-function message(page, text) {
-  return page
-    .getByRole('list', { name: 'Messages' })
-    .locator('[data-seq]', { has: page.locator('p.whitespace-pre-wrap', { hasText: text }) });
-}
 
 /** @param {Page} page */
 function chatList(page) {

@@ -124,10 +124,14 @@ pub async fn close_evicted(ctx: &Ctx, evicted: Vec<String>) {
     }
 }
 
-/// Every limit in order; the first that refuses answers.
+/// Every limit in order, over one pooled connection; the first that refuses answers.
 pub async fn take_all(ctx: &Ctx, all: &[Limit<'_>]) -> Result<(), ApiError> {
+    if all.iter().all(|limit| limit.bucket(ctx).is_none()) {
+        return Ok(());
+    }
+    let db = ctx.db.get().await?;
     for limit in all {
-        take(ctx, *limit).await?;
+        take_in(ctx, &db, *limit).await?;
     }
     Ok(())
 }

@@ -35,6 +35,7 @@ use crate::api;
         api::chats::get_endpoint,
         api::chats::add_member_endpoint,
         api::chats::remove_member_endpoint,
+        api::chats::answer_request_endpoint,
         api::messages::history_endpoint,
         api::messages::send_endpoint,
         api::messages::edit_endpoint,

@@ -57,6 +57,7 @@ http_routes! {
     CHATS_GET: "chats-get", "GET" "/api/chats/{id}" => api::chats::get_endpoint;
     CHATS_ADD_MEMBER: "chats-add-member", "POST" "/api/chats/{id}/members" => api::chats::add_member_endpoint;
     CHATS_REMOVE_MEMBER: "chats-remove-member", "DELETE" "/api/chats/{id}/members/{user_id}" => api::chats::remove_member_endpoint;
+    CHATS_REQUEST: "chats-request", "POST" "/api/chats/{id}/request" => api::chats::answer_request_endpoint;
     CHATS_READ: "chats-read", "POST" "/api/chats/{id}/read" => api::messages::mark_read_endpoint;
     MESSAGES_LIST: "messages-list", "GET" "/api/chats/{id}/messages" => api::messages::history_endpoint;
     MESSAGES_SEND: "messages-send", "POST" "/api/chats/{id}/messages" => api::messages::send_endpoint;

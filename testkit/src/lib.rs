@@ -187,6 +187,9 @@ pub struct TestApp {
     pub aws: Option<aws::TestAws>,
     /// Raw SDK clients of the emulator (`spawn_with_aws`).
     pub sdk: Option<aws::Aws>,
+    /// The access token of each user `user` registered, by id: the helpers that start chats
+    /// answer the requests they make for the ones asked (`consent.rs`).
+    pub tokens: std::sync::Mutex<std::collections::HashMap<String, String>>,
 }
 
 impl TestApp {
@@ -204,6 +207,7 @@ impl TestApp {
             database_url,
             aws: None,
             sdk: None,
+            tokens: Default::default(),
         }
     }
 
@@ -225,6 +229,7 @@ impl TestApp {
             database_url,
             aws: Some(resources),
             sdk: Some(clients),
+            tokens: Default::default(),
         }
     }
 
@@ -248,6 +253,7 @@ impl TestApp {
             database_url: url,
             aws: None,
             sdk: None,
+            tokens: Default::default(),
         }
     }
 
@@ -399,7 +405,9 @@ impl TestApp {
         self.send("POST", "/api/ws/ticket", None, Some(token)).await
     }
 
-    pub async fn create_direct(&self, token: &str, other: &str) -> TestResponse {
+    /// `POST /api/chats` for a direct chat, as is: with a stranger it is a request
+    /// (`create_direct` also accepts it).
+    pub async fn ask_direct(&self, token: &str, other: &str) -> TestResponse {
         self.send(
             "POST",
             "/api/chats",
@@ -409,7 +417,9 @@ impl TestApp {
         .await
     }
 
-    pub async fn create_group(&self, token: &str, title: &str, members: &[&str]) -> TestResponse {
+    /// `POST /api/chats` for a group, as is: strangers are asked (`create_group` also accepts
+    /// for them).
+    pub async fn ask_group(&self, token: &str, title: &str, members: &[&str]) -> TestResponse {
         self.send(
             "POST",
             "/api/chats",
@@ -428,7 +438,9 @@ impl TestApp {
             .await
     }
 
-    pub async fn add_member(&self, token: &str, chat: &str, user: &str) -> TestResponse {
+    /// `POST /api/chats/{id}/members`, as is: a stranger is asked (`add_member` also accepts
+    /// for them).
+    pub async fn ask_member(&self, token: &str, chat: &str, user: &str) -> TestResponse {
         self.send(
             "POST",
             &format!("/api/chats/{chat}/members"),
@@ -526,8 +538,11 @@ impl TestApp {
         let password = "correct horse battery".to_owned();
         let r = self.register(&email, &password, name).await;
         r.assert_status(201);
+        let id = r.body["user"]["id"].as_str().expect("id").to_owned();
+        let token = r.body["access_token"].as_str().expect("access").to_owned();
+        self.tokens.lock().unwrap().insert(id.clone(), token);
         TestUser {
-            id: r.body["user"]["id"].as_str().expect("id").to_owned(),
+            id,
             email,
             password,
             display_name: name.to_owned(),

@@ -2,7 +2,7 @@
 
 use crate::adapter::http::{HttpRequest, HttpResponse};
 use crate::auth::AuthUser;
-use crate::contract::chats::{AddMember, ChatList, ChatListParams, CreateChat};
+use crate::contract::chats::{AddMember, AnswerRequest, ChatList, ChatListParams, CreateChat};
 use crate::contract::{Chat, ChatId, ChatKind, ErrorBody, ErrorCode, UserId};
 use crate::ctx::Ctx;
 use crate::domain::ChatTitle;
@@ -71,6 +71,19 @@ pub async fn remove_member(
     chats::remove_member(ctx, me, chat, user).await
 }
 
+/// `POST /api/chats/{id}/request`: I accept (the chat, 200) or decline (204) a chat request.
+pub async fn answer_request(
+    ctx: &Ctx,
+    me: AuthUser,
+    chat: ChatId,
+    input: AnswerRequest,
+) -> Result<Option<Chat>, ApiError> {
+    match crate::service::requests::answer(ctx, me, chat, input.accept).await? {
+        true => Ok(Some(chats::get(ctx, me, chat).await?)),
+        false => Ok(None),
+    }
+}
+
 fn chat_id(req: &HttpRequest) -> Result<ChatId, ApiError> {
     req.path("id", ErrorCode::ChatNotFound)
 }
@@ -124,6 +137,20 @@ pub async fn add_member_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpRespo
     let me = req.auth(&ctx).await?;
     let (chat, added) = add_member(&ctx, me, chat_id(&req)?, req.json()?).await?;
     created_or_ok(&chat, added)
+}
+
+#[utoipa::path(post, path = "/api/chats/{id}/request", tag = "chats", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid)), request_body = AnswerRequest,
+    responses((status = 200, description = "accepted: I am a member", body = Chat),
+              (status = 204, description = "declined"),
+              (status = 400, description = "`invalid_request`", body = ErrorBody), (status = 401, body = ErrorBody),
+              (status = 404, description = "`chat_not_found`; `chat_request_not_found` (declining a chat I am a member of)", body = ErrorBody)))]
+pub async fn answer_request_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let me = req.auth(&ctx).await?;
+    match answer_request(&ctx, me, chat_id(&req)?, req.json()?).await? {
+        Some(chat) => HttpResponse::ok(&chat),
+        None => Ok(HttpResponse::no_content()),
+    }
 }
 
 #[utoipa::path(delete, path = "/api/chats/{id}/members/{user_id}", tag = "chats", security(("bearer" = [])),

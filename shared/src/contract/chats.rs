@@ -65,6 +65,28 @@ pub struct ChatMember {
     pub last_seen_at: Option<DateTime<Utc>>,
     /// Has a live connection now.
     pub online: bool,
+    /// Asked to join (a chat request, docs/SECURITY.md) and not a member yet: sees nothing
+    /// of the chat, shows no presence and reads nothing until they accept.
+    #[serde(default)]
+    pub pending: bool,
+}
+
+/// A chat request to me: someone I share no chat with started a direct chat with me or added
+/// me to a group. Until I accept, the chat shows no messages, no preview and no unread count.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
+pub struct ChatRequest {
+    /// Who asked.
+    pub from: UserId,
+    pub from_name: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// `POST /api/chats/{id}/request`: accept (join the chat) or decline (it leaves my list;
+/// the one who asked is not told).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswerRequest {
+    pub accept: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, ToSchema, PartialEq)]
@@ -88,6 +110,10 @@ pub struct Chat {
     pub my_role: MemberRole,
     pub created_at: DateTime<Utc>,
     pub last_activity_at: DateTime<Utc>,
+    /// Set when this chat is a request to me that I have not answered; I am then not a
+    /// member yet (`members` holds only the one who asked, and me).
+    #[serde(default)]
+    pub request: Option<ChatRequest>,
 }
 
 /// One page of my chats, most recently active first.

@@ -82,6 +82,9 @@ error_codes! {
     /// chat, no message in the direct chat, no adding them to a chat. It never says who
     /// blocked whom.
     UserUnavailable = "user_unavailable", FORBIDDEN;
+    /// The chat is a request to the caller that they have not accepted: nothing of it can be
+    /// read or written until they do (`POST /api/chats/{id}/request`).
+    ChatRequestPending = "chat_request_pending", FORBIDDEN;
     // 404: it does not exist, or the caller may not know that it does.
     /// No such route.
     NotFound = "not_found", NOT_FOUND;
@@ -90,6 +93,8 @@ error_codes! {
     MessageNotFound = "message_not_found", NOT_FOUND;
     MemberNotFound = "member_not_found", NOT_FOUND;
     AttachmentNotFound = "attachment_not_found", NOT_FOUND;
+    /// There is no request to the caller in this chat to answer (they are a member already).
+    ChatRequestNotFound = "chat_request_not_found", NOT_FOUND;
     // 409: the request conflicts with what is stored.
     EmailTaken = "email_taken", CONFLICT;
     EmailAlreadyVerified = "email_already_verified", CONFLICT;

@@ -86,14 +86,17 @@ pub async fn in_direct_chat(
     .try_get(0)?)
 }
 
-/// SQL: true when `user` and another member of `chat` are blocked either way. The send
-/// statement (`repo::send`) uses it too.
+/// SQL: true when `user` and another member of `chat` (or one asked into it) are blocked
+/// either way. The send statement (`repo::send`) uses it too.
 pub fn blocked_in_direct_chat(chat: &str, user: &str) -> String {
     format!(
-        "EXISTS (SELECT 1 FROM chat_members o JOIN user_blocks b \
+        "EXISTS (SELECT 1 FROM (SELECT user_id FROM chat_members WHERE chat_id = {chat} \
+                               UNION ALL \
+                               SELECT user_id FROM chat_requests WHERE chat_id = {chat}) o \
+             JOIN user_blocks b \
              ON (b.blocker_id = o.user_id AND b.blocked_id = {user}) \
              OR (b.blocker_id = {user} AND b.blocked_id = o.user_id) \
-         WHERE o.chat_id = {chat} AND o.user_id <> {user})"
+         WHERE o.user_id <> {user})"
     )
 }
 

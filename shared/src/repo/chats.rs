@@ -22,6 +22,8 @@ pub struct ChatRow {
     pub unread_count: i64,
     pub member_count: i64,
     pub last_message: Option<MessageRow>,
+    /// A request to the caller they have not answered: who asked, their name, when.
+    pub request: Option<(UserId, String, DateTime<Utc>)>,
 }
 
 #[derive(Debug, Clone)]
@@ -34,6 +36,8 @@ pub struct MemberRow {
     pub last_read_seq: i64,
     /// Has at least one live WebSocket connection.
     pub online: bool,
+    /// Asked in by a chat request, not a member yet.
+    pub pending: bool,
 }
 
 impl From<MemberRow> for ChatMember {
@@ -45,6 +49,7 @@ impl From<MemberRow> for ChatMember {
             last_read_seq: m.last_read_seq,
             last_seen_at: m.last_seen_at,
             online: m.online,
+            pending: m.pending,
         }
     }
 }
@@ -154,6 +159,29 @@ pub async fn lock(db: &impl GenericClient, chat_id: ChatId) -> Result<(), ApiErr
     Ok(())
 }
 
+/// The chat's kind; `None` when there is no such chat.
+pub async fn kind(db: &impl GenericClient, chat_id: ChatId) -> Result<Option<ChatKind>, ApiError> {
+    let row = super::query_opt(db, "SELECT kind FROM chats WHERE id = $1", &[&chat_id.0]).await?;
+    let kind: Option<String> = row.map(|r| r.try_get(0)).transpose()?;
+    Ok(kind.as_deref().map(ChatKind::from_db))
+}
+
+/// Puts `user`'s read marker at the chat's beginning (a direct chat request accepted: what was
+/// written meanwhile is unread).
+pub async fn reset_read(
+    db: &impl GenericClient,
+    chat_id: ChatId,
+    user: UserId,
+) -> Result<(), ApiError> {
+    super::execute(
+        db,
+        "UPDATE chat_members SET last_read_seq = 0 WHERE chat_id = $1 AND user_id = $2",
+        &[&chat_id.0, &user.0],
+    )
+    .await?;
+    Ok(())
+}
+
 pub async fn member_count(db: &impl GenericClient, chat_id: ChatId) -> Result<i64, ApiError> {
     Ok(super::query_one(
         db,
@@ -177,24 +205,35 @@ pub enum Which {
 
 /// The chats `user` is a member of (`which`), most recently active first, each with the
 /// caller's read marker, unread count, member count and last message: one query, however
-/// many chats. Paging is keyset on `(last_activity_at, id)`.
+/// many chats. Paging is keyset on `(last_activity_at, id)`. Chat requests to `user` that they
+/// have not answered are among them, without last message or unread count.
 pub async fn for_member(
     db: &impl GenericClient,
     user: UserId,
     which: Which,
 ) -> Result<Vec<ChatRow>, ApiError> {
     let sql = format!(
-        "SELECT c.id, c.kind, c.title, c.last_seq, c.created_at, c.last_activity_at, \
+        "SELECT c.id, c.kind, c.title, c.created_at, c.last_activity_at, \
+                CASE WHEN me.requested_by IS NULL THEN c.last_seq ELSE 0 END AS last_seq, \
                 me.role AS my_role, me.last_read_seq AS my_last_read_seq, \
-                (SELECT count(*) FROM messages u \
-                  WHERE u.chat_id = c.id AND u.seq > me.last_read_seq \
-                    AND u.sender_id <> me.user_id AND u.deleted_at IS NULL) AS unread_count, \
+                CASE WHEN me.requested_by IS NULL THEN \
+                    (SELECT count(*) FROM messages u \
+                      WHERE u.chat_id = c.id AND u.seq > me.last_read_seq \
+                        AND u.sender_id <> me.user_id AND u.deleted_at IS NULL) \
+                ELSE 0 END AS unread_count, \
                 (SELECT count(*) FROM chat_members n WHERE n.chat_id = c.id) AS member_count, \
+                me.requested_by, f.display_name AS requested_by_name, me.requested_at, \
                 {lm} \
-         FROM chat_members me \
+         FROM (SELECT chat_id, user_id, role, last_read_seq, \
+                      NULL::uuid AS requested_by, NULL::timestamptz AS requested_at \
+               FROM chat_members WHERE user_id = $1 \
+               UNION ALL \
+               SELECT chat_id, user_id, 'member', 0, requested_by, created_at \
+               FROM chat_requests WHERE user_id = $1 AND declined_at IS NULL) me \
          JOIN chats c ON c.id = me.chat_id \
-         LEFT JOIN messages lm ON lm.chat_id = c.id AND lm.seq = c.last_seq \
-         WHERE me.user_id = $1 AND ($2::uuid IS NULL OR c.id = $2) \
+         LEFT JOIN users f ON f.id = me.requested_by \
+         LEFT JOIN messages lm ON me.requested_by IS NULL AND lm.chat_id = c.id AND lm.seq = c.last_seq \
+         WHERE ($2::uuid IS NULL OR c.id = $2) \
            AND ($3::timestamptz IS NULL OR (c.last_activity_at, c.id) < ($3, $4::uuid)) \
          ORDER BY c.last_activity_at DESC, c.id DESC \
          LIMIT $5",
@@ -230,12 +269,23 @@ fn chat_from_row(row: &Row) -> Result<ChatRow, ApiError> {
             Some(_) => Some(messages::from_prefixed(row, "lm_")?),
             None => None,
         },
+        request: match row.try_get::<_, Option<uuid::Uuid>>("requested_by")? {
+            Some(from) => Some((
+                UserId(from),
+                row.try_get::<_, Option<String>>("requested_by_name")?
+                    .unwrap_or_default(),
+                row.try_get::<_, Option<DateTime<Utc>>>("requested_at")?
+                    .unwrap_or_default(),
+            )),
+            None => None,
+        },
     })
 }
 
-/// The members of the given chats, in joining order, at most `per_chat` of each (all when
-/// `None`): one query. `viewer` does not see the presence (online, last seen) of members who
-/// blocked them.
+/// The members of the given chats, in joining order, then those asked in by a request (pending,
+/// declined ones too: the asker is not told), at most `per_chat` of each (all when `None`):
+/// one query. `viewer` does not see the presence (online, last seen) of members who blocked
+/// them, nor anyone's who is only asked in.
 pub async fn members_of(
     db: &impl GenericClient,
     chats: &[ChatId],
@@ -245,14 +295,18 @@ pub async fn members_of(
     let ids: Vec<uuid::Uuid> = chats.iter().map(|c| c.0).collect();
     let rows = super::query(
         db,
-        "SELECT m.chat_id, m.user_id, u.display_name, m.role, m.last_read_seq, \
+        "SELECT m.chat_id, m.user_id, u.display_name, m.role, m.last_read_seq, m.pending, \
                     CASE WHEN hidden THEN NULL ELSE u.last_seen_at END AS last_seen_at, \
                     NOT hidden AND EXISTS (SELECT 1 FROM connections c WHERE c.user_id = m.user_id) AS online \
-             FROM (SELECT chat_id, user_id, role, last_read_seq, joined_at, \
-                          row_number() OVER (PARTITION BY chat_id ORDER BY joined_at, user_id) AS n \
-                   FROM chat_members WHERE chat_id = ANY($1)) m \
+             FROM (SELECT a.*, row_number() OVER \
+                          (PARTITION BY chat_id ORDER BY pending, joined_at, user_id) AS n \
+                   FROM (SELECT chat_id, user_id, role, last_read_seq, joined_at, false AS pending \
+                         FROM chat_members WHERE chat_id = ANY($1) \
+                         UNION ALL \
+                         SELECT chat_id, user_id, 'member', 0, created_at, true \
+                         FROM chat_requests WHERE chat_id = ANY($1)) a) m \
              JOIN users u ON u.id = m.user_id, \
-             LATERAL (SELECT EXISTS (SELECT 1 FROM user_blocks b \
+             LATERAL (SELECT m.pending OR EXISTS (SELECT 1 FROM user_blocks b \
                  WHERE b.blocker_id = m.user_id AND b.blocked_id = $2) AS hidden) h \
              WHERE $3::bigint IS NULL OR m.n <= $3 \
              ORDER BY m.chat_id, m.n",
@@ -269,6 +323,7 @@ pub async fn members_of(
                 role: MemberRole::from_db(r.try_get("role")?),
                 last_read_seq: r.try_get("last_read_seq")?,
                 online: r.try_get("online")?,
+                pending: r.try_get("pending")?,
             })
         })
         .collect()
@@ -327,84 +382,4 @@ pub async fn next_seq(db: &impl GenericClient, chat_id: ChatId) -> Result<i64, A
     )
     .await?
     .try_get(0)?)
-}
-
-/// What `mark_read` found and did.
-#[derive(Debug, Clone, Copy)]
-pub enum ReadOutcome {
-    /// The connection is unknown.
-    NoReader,
-    NotMember,
-    /// The reader's marker, and the outbox row recording its move (none when it did not move).
-    Marker {
-        reader: UserId,
-        last_read_seq: i64,
-        outbox_id: Option<i64>,
-    },
-}
-
-static MARK_READ: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
-    format!(
-        "WITH {sender}, before AS (
-             SELECT last_read_seq FROM chat_members
-             WHERE chat_id = $1 AND user_id = (SELECT id FROM sender)
-         ), moved AS (
-             UPDATE chat_members m SET last_read_seq = LEAST($3, c.last_seq)
-             FROM chats c
-             WHERE c.id = m.chat_id AND m.chat_id = $1 AND m.user_id = (SELECT id FROM sender)
-               AND LEAST($3, c.last_seq) > m.last_read_seq
-             RETURNING m.last_read_seq
-         ), recorded AS (
-             INSERT INTO outbox (change, due_at)
-             SELECT jsonb_build_object('change', 'read_moved', 'chat_id', $1::uuid,
-                                       'user_id', (SELECT id FROM sender), 'seq', last_read_seq),
-                    now() + make_interval(secs => $6::float8)
-             FROM moved
-             RETURNING id
-         )
-         SELECT (SELECT id FROM sender) AS reader,
-                (SELECT last_read_seq FROM before) AS before,
-                (SELECT last_read_seq FROM moved) AS after,
-                (SELECT id FROM recorded) AS outbox_id",
-        sender = super::connections::sender_ctes("$2", "$4", "$5"),
-    )
-});
-
-/// Moves the read marker of `user` (or of the user behind `connection`) forward only, never
-/// past the chat's last seq, and records the move in the outbox: one statement.
-pub async fn mark_read(
-    db: &impl GenericClient,
-    chat_id: ChatId,
-    user: Option<UserId>,
-    connection: Option<&str>,
-    seq: i64,
-    touch_secs: f64,
-    lease_secs: f64,
-) -> Result<ReadOutcome, ApiError> {
-    let stmt = super::prepared(db, &MARK_READ).await?;
-    let row = db
-        .query_one(
-            &stmt,
-            &[
-                &chat_id.0,
-                &user.map(|u| u.0),
-                &seq,
-                &connection,
-                &touch_secs,
-                &lease_secs,
-            ],
-        )
-        .await?;
-    let Some(reader) = row.try_get::<_, Option<uuid::Uuid>>("reader")? else {
-        return Ok(ReadOutcome::NoReader);
-    };
-    let Some(before) = row.try_get::<_, Option<i64>>("before")? else {
-        return Ok(ReadOutcome::NotMember);
-    };
-    let after: Option<i64> = row.try_get("after")?;
-    Ok(ReadOutcome::Marker {
-        reader: UserId(reader),
-        last_read_seq: after.unwrap_or(before),
-        outbox_id: row.try_get("outbox_id")?,
-    })
 }

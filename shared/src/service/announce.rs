@@ -18,7 +18,7 @@ use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::repo::connections::{self, Target};
 use crate::repo::{attachments, chats, messages};
-use crate::service::{notifications, realtime};
+use crate::service::{notifications, realtime, request_events};
 
 /// A stored change that others must hear about, as the outbox keeps it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,6 +61,15 @@ pub enum Change {
         user_id: UserId,
         removed_by: UserId,
     },
+    /// People asked into a chat by a request (`service::requests`): `member_added` (them,
+    /// pending) to each of them only, and the request's one mail.
+    ChatRequested {
+        chat_id: ChatId,
+        user_ids: Vec<UserId>,
+    },
+    /// Someone declined a request: `member_removed` to their own connections only (the
+    /// asker is not told).
+    RequestDeclined { chat_id: ChatId, user_id: UserId },
     /// The media worker's verdict: `attachment_updated` to the chat's members once the file
     /// is in a message, else to its uploader only (nobody else knows of it yet).
     AttachmentFinished { attachment_id: AttachmentId },
@@ -79,6 +88,8 @@ impl Change {
             | Self::ReadMoved { chat_id, .. }
             | Self::MemberAdded { chat_id, .. }
             | Self::MemberRemoved { chat_id, .. } => Some(*chat_id),
+            // Heard by the ones asked only, however large the chat: never handed off.
+            Self::ChatRequested { .. } | Self::RequestDeclined { .. } => None,
             Self::AttachmentFinished { .. } => None,
         }
     }
@@ -157,6 +168,19 @@ pub async fn announce(ctx: &Ctx, change: &Change, known: Known) -> Outcome {
 
 /// Announces `change` from this process, however large its chat (the fan-out worker's part).
 pub async fn announce_here(ctx: &Ctx, change: &Change, known: Known) -> Outcome {
+    match change {
+        Change::ChatRequested { chat_id, user_ids } => {
+            return match request_events::asked(ctx, *chat_id, user_ids).await {
+                Ok(()) => Outcome::Done,
+                Err(e) => Outcome::Retry(e.detail()),
+            };
+        }
+        Change::RequestDeclined { chat_id, user_id } => {
+            request_events::declined(ctx, *chat_id, *user_id).await;
+            return Outcome::Done;
+        }
+        _ => {}
+    }
     let (event, audience, mut known) = match what(ctx, change, known).await {
         Ok(Some(w)) => w,
         // Gone since (a deleted chat or attachment): nobody is left to tell.
@@ -329,6 +353,8 @@ async fn what(
             };
             (event, audience, known)
         }
+        // Announced before this is reached (`announce_here`).
+        Change::ChatRequested { .. } | Change::RequestDeclined { .. } => return Ok(None),
         Change::AttachmentFinished { attachment_id } => {
             let (attachment, uploader) = match known.attachment.take() {
                 Some(a) => a,

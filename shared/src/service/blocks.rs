@@ -65,6 +65,10 @@ async fn set(ctx: &Ctx, me: AuthUser, other: UserId, on: bool) -> Result<(), Api
     if users::find(&tx, other).await?.is_none() {
         return Err(ApiError::new(ErrorCode::UserNotFound, "user not found"));
     }
+    if on {
+        // Their requests to me are declined (quietly, as a decline is).
+        crate::repo::requests::decline_all_from(&tx, me.id, other).await?;
+    }
     if blocks::set(&tx, me.id, other, on).await? {
         let event = if on { "user_blocked" } else { "user_unblocked" };
         audit::record_in(&tx, Entry::new(event).actor(me.id).target(other)).await?;

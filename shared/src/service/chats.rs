@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use chrono::{DateTime, Utc};
 
 use crate::auth::AuthUser;
-use crate::contract::chats::ChatList;
+use crate::contract::chats::{ChatList, ChatRequest};
 use crate::contract::{Chat, ChatId, ChatKind, ChatMember, ErrorCode, MemberRole, Message, UserId};
 use crate::ctx::Ctx;
 use crate::domain::ChatTitle;
@@ -17,7 +17,7 @@ use crate::service::access::{chat_not_found, require_member};
 use crate::service::announce::{Change, Known};
 use crate::service::audit::{self, Entry};
 use crate::service::blocks::{require_not_blocked_by, unavailable};
-use crate::service::outbox;
+use crate::service::{outbox, requests};
 
 /// Most members a group chat can have, its owner included.
 pub const MAX_GROUP_MEMBERS: usize = 500;
@@ -47,7 +47,13 @@ async fn require_known(db: &impl GenericClient, ids: &[UserId]) -> Result<(), Ap
 
 impl ChatDetails {
     /// The chat as `me` sees it: a direct chat is titled with the other member's name.
-    fn into_wire(self, me: AuthUser) -> Chat {
+    fn into_wire(mut self, me: AuthUser) -> Chat {
+        // A request shows who asked, and nothing of who else is in the chat.
+        let request = self.chat.request.take();
+        if let Some((from, _, _)) = &request {
+            self.members
+                .retain(|m| m.user_id == *from || m.user_id == me.id);
+        }
         let title = match (&self.chat.kind, &self.chat.title) {
             (ChatKind::Group, Some(t)) => t.clone(),
             _ => self
@@ -70,6 +76,11 @@ impl ChatDetails {
             my_role: self.chat.my_role,
             created_at: self.chat.created_at,
             last_activity_at: self.chat.last_activity_at,
+            request: request.map(|(from, from_name, created_at)| ChatRequest {
+                from,
+                from_name,
+                created_at,
+            }),
         }
     }
 }
@@ -104,21 +115,38 @@ pub async fn open_direct(ctx: &Ctx, me: AuthUser, other: UserId) -> Result<(Chat
     // ON CONFLICT DO NOTHING on the unique key: a concurrent creator waits for the first
     // transaction and then finds its chat.
     let created = chats::insert_direct(&tx, id, me.id, &key).await?;
+    let mut announce = None;
     let chat_id = if created {
-        chats::add_members(
-            &tx,
-            id,
-            &[(me.id, MemberRole::Member), (other, MemberRole::Member)],
-        )
-        .await?;
+        let (known, _) = requests::sort(&tx, me.id, &[other]).await?;
+        match known.is_empty() {
+            // A stranger is asked: only the one who asks is a member yet.
+            true => {
+                chats::add_members(&tx, id, &[(me.id, MemberRole::Member)]).await?;
+                announce = requests::ask(ctx, &tx, id, me.id, &[other]).await?;
+            }
+            false => {
+                let both = [(me.id, MemberRole::Member), (other, MemberRole::Member)];
+                chats::add_members(&tx, id, &both).await?;
+            }
+        }
         id
     } else {
-        chats::find_direct(&tx, &key)
+        let existing = chats::find_direct(&tx, &key)
             .await?
-            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("direct chat vanished")))?
+            .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("direct chat vanished")))?;
+        // The other asked me (I may have declined): opening the chat myself accepts.
+        if chats::membership(&tx, existing, me.id).await?.is_none() {
+            let change = requests::join(&tx, existing, me.id).await?;
+            announce = Some((outbox::record(ctx, &tx, &change).await?, change));
+        }
+        existing
     };
     tx.commit().await?;
-    Ok((details(&db, me, chat_id).await?.into_wire(me), created))
+    drop(db);
+    if let Some((id, change)) = announce {
+        outbox::announce_recorded(ctx, id, &change, Known::default()).await;
+    }
+    Ok((get(ctx, me, chat_id).await?, created))
 }
 
 pub async fn create_group(
@@ -141,11 +169,18 @@ pub async fn create_group(
     require_not_blocked_by(&tx, me.id, &others).await?;
     let id = ChatId::new();
     chats::insert_group(&tx, id, me.id, title.as_str()).await?;
+    // Those I share no chat with are asked; the others are in at once.
+    let (known, strangers) = requests::sort(&tx, me.id, &others).await?;
     let mut members = vec![(me.id, MemberRole::Owner)];
-    members.extend(others.iter().map(|u| (*u, MemberRole::Member)));
+    members.extend(known.iter().map(|u| (*u, MemberRole::Member)));
     chats::add_members(&tx, id, &members).await?;
+    let asked = requests::ask(ctx, &tx, id, me.id, &strangers).await?;
     tx.commit().await?;
-    Ok(details(&db, me, id).await?.into_wire(me))
+    drop(db);
+    if let Some((outbox_id, change)) = asked {
+        outbox::announce_recorded(ctx, outbox_id, &change, Known::default()).await;
+    }
+    get(ctx, me, id).await
 }
 
 /// Chats per page of `GET /api/chats` unless asked otherwise, and the most.
@@ -286,44 +321,61 @@ pub async fn add_member(
     require_not_blocked_by(&tx, me.id, &[user]).await?;
     // Under the chat's row lock the count below stays true until commit.
     chats::lock(&tx, chat).await?;
-    if chats::membership(&tx, chat, user).await?.is_none()
-        && chats::member_count(&tx, chat).await? >= MAX_GROUP_MEMBERS as i64
+    if chats::membership(&tx, chat, user).await?.is_some() {
+        tx.commit().await?;
+        drop(db);
+        return Ok((get(ctx, me, chat).await?, false));
+    }
+    // A pending request holds a seat.
+    let seats = chats::member_count(&tx, chat).await?
+        + crate::repo::requests::pending_count(&tx, chat).await?;
+    if seats >= MAX_GROUP_MEMBERS as i64
+        && crate::repo::requests::find(&tx, chat, user)
+            .await?
+            .is_none()
     {
         return Err(ApiError::new(
             ErrorCode::ChatFull,
             format!("a group has at most {MAX_GROUP_MEMBERS} members"),
         ));
     }
-    let added = chats::add_members(&tx, chat, &[(user, MemberRole::Member)]).await? == 1;
+    let (known, _) = requests::sort(&tx, me.id, &[user]).await?;
+    if known.is_empty() {
+        // A stranger is asked; asked before (or declined), nothing changes.
+        let asked = requests::ask(ctx, &tx, chat, me.id, &[user]).await?;
+        tx.commit().await?;
+        drop(db);
+        let newly = asked.is_some();
+        if let Some((id, change)) = asked {
+            outbox::announce_recorded(ctx, id, &change, Known::default()).await;
+        }
+        return Ok((get(ctx, me, chat).await?, newly));
+    }
+    // Someone I share a chat with joins at once (any old request of theirs ends).
+    crate::repo::requests::remove(&tx, chat, user).await?;
+    chats::add_members(&tx, chat, &[(user, MemberRole::Member)]).await?;
     let change = Change::MemberAdded {
         chat_id: chat,
         user_id: user,
     };
-    let recorded = match added {
-        true => {
-            let entry = Entry::new("member_added").actor(me.id).target(user);
-            audit::record_in(&tx, entry.chat(chat)).await?;
-            Some(outbox::record(ctx, &tx, &change).await?)
-        }
-        false => None,
-    };
+    let entry = Entry::new("member_added").actor(me.id).target(user);
+    audit::record_in(&tx, entry.chat(chat)).await?;
+    let id = outbox::record(ctx, &tx, &change).await?;
     tx.commit().await?;
     let details = details(&db, me, chat).await?;
     drop(db);
-    if let Some(id) = recorded {
-        let known = Known {
-            member: details
-                .members
-                .iter()
-                .find(|m| m.user_id == user)
-                .cloned()
-                .map(Into::into),
-            member_count: Some(details.members.len() as i64),
-            ..Known::default()
-        };
-        outbox::announce_recorded(ctx, id, &change, known).await;
-    }
-    Ok((details.into_wire(me), added))
+    let known = Known {
+        member: details
+            .members
+            .iter()
+            .find(|m| m.user_id == user)
+            .cloned()
+            .map(Into::into),
+        member_count: Some(details.chat.member_count),
+        ..Known::default()
+    };
+    outbox::announce_recorded(ctx, id, &change, known).await;
+    Ok((details.into_wire(me), true))
 }
 
 /// Removes `user` from a group chat: the owner removes anyone, a member removes only

@@ -34,6 +34,8 @@ pub async fn delete_account(ctx: &Ctx, caller: Signed, password: &str) -> Result
         };
         left.push((outbox::record(ctx, &tx, &change).await?, change));
     }
+    // Requests to or from a deleted account go: nobody can answer or be answered.
+    crate::repo::requests::forget_user(&tx, me).await?;
     if !users::tombstone(&tx, me).await? {
         return Err(ApiError::unauthorized("the account no longer exists"));
     }

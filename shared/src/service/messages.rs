@@ -8,7 +8,7 @@ use crate::ctx::Ctx;
 use crate::domain::MessageBody;
 use crate::error::ApiError;
 use crate::repo::messages::{self, MessageRow, PageQuery, with_attachments};
-use crate::repo::{GenericClient, chats};
+use crate::repo::{GenericClient, reads};
 use crate::service::access::{chat_not_found, require_member};
 use crate::service::announce::{Change, Known};
 use crate::service::{blocks, outbox};
@@ -184,14 +184,14 @@ pub async fn mark_read(
     let touch = ctx.config.connection_touch.as_secs_f64();
     let moved = {
         let db = ctx.db.get().await?;
-        chats::mark_read(&db, chat, user, connection, seq, touch, lease).await?
+        reads::mark_read(&db, chat, user, connection, seq, touch, lease).await?
     };
     let moved = match moved {
-        chats::ReadOutcome::NoReader => {
+        reads::ReadOutcome::NoReader => {
             return Err(ApiError::unauthorized("this connection is not signed in"));
         }
-        chats::ReadOutcome::NotMember => return Err(chat_not_found()),
-        chats::ReadOutcome::Marker {
+        reads::ReadOutcome::NotMember => return Err(chat_not_found()),
+        reads::ReadOutcome::Marker {
             reader,
             last_read_seq,
             outbox_id,

@@ -17,6 +17,8 @@ pub mod notifications;
 pub mod outbox;
 pub mod password;
 pub mod realtime;
+pub mod request_events;
+pub mod requests;
 pub mod sending;
 pub mod sessions;
 pub mod users;

@@ -14,7 +14,7 @@ use crate::repo::chats;
 use crate::repo::messages::{self, InsertError, MessageRow, with_attachments};
 use crate::repo::notifications as notification_state;
 use crate::repo::send::{self, Sent, TextSend};
-use crate::service::access::{chat_not_found, require_member};
+use crate::service::access::{chat_not_found, not_member, require_member};
 use crate::service::announce::{Change, Known};
 use crate::service::attachments::sending::check_for_send;
 use crate::service::limits::{self, Limit};
@@ -173,7 +173,10 @@ async fn store_text(
     let sent = send::text(&ctx.db.get().await?, id, &text).await?;
     match sent {
         Sent::NoSender => Err(not_signed_in()),
-        Sent::NotMember => Err(chat_not_found()),
+        Sent::NotMember => match origin {
+            Origin::Rest(me) => Err(not_member(&ctx.db.get().await?, chat, me.id).await),
+            Origin::Connection(_) => Err(chat_not_found()),
+        },
         Sent::Blocked => Err(blocks::unavailable()),
         Sent::Limited(wait) => Err(ApiError::limited(wait)),
         Sent::Existing(row) => Ok(Stored::Original(row)),

@@ -189,6 +189,10 @@ async fn adding_and_removing_members_is_audited() {
     let app = TestApp::spawn().await;
     let owner = app.user("Owner").await;
     let bob = app.user("Bob").await;
+    // They know each other (a direct chat), so the add is no request.
+    app.create_direct(&owner.access_token, &bob.id)
+        .await
+        .assert_status(201);
     let group = id_of(&app.create_group(&owner.access_token, "Team", &[]).await);
     app.add_member(&owner.access_token, &group, &bob.id)
         .await

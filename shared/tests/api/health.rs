@@ -42,6 +42,7 @@ async fn sslmode_require_is_honoured_so_a_server_without_tls_is_refused() {
         database_url: url,
         aws: None,
         sdk: None,
+        tokens: Default::default(),
     };
     strict.health().await.assert_status(503);
     // The default (prefer) falls back to plain text for a local cluster.

@@ -15,6 +15,7 @@ mod layers;
 mod limits;
 mod messages;
 mod notifications;
+mod requests;
 mod sessions;
 mod tickets;
 mod users;

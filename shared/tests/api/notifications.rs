@@ -29,12 +29,13 @@ async fn run_worker(app: &TestApp) -> usize {
 }
 
 /// The notification mail this test's sender sent to `user` (not the verification mail every
-/// registration sends).
+/// registration sends, nor the one mail of the chat request that started their chat).
 async fn mail_to(app: &TestApp, user: &TestUser) -> Vec<SentMail> {
     app.mail_to(&user.email)
         .await
         .into_iter()
         .filter(|m| !m.body.contains("/verify-email#token="))
+        .filter(|m| !m.subject.contains(" wants to "))
         .collect()
 }
 

@@ -308,6 +308,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/chats/{id}/request": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["answer_request_endpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -463,6 +479,13 @@ export interface components {
         AddMember: {
             user_id: components["schemas"]["UserId"];
         };
+        /**
+         * @description `POST /api/chats/{id}/request`: accept (join the chat) or decline (it leaves my list;
+         *     the one who asked is not told).
+         */
+        AnswerRequest: {
+            accept: boolean;
+        };
         /** @description An attachment as its chat's members see it. */
         Attachment: {
             id: components["schemas"]["AttachmentId"];
@@ -580,6 +603,7 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             last_activity_at: string;
+            request?: null | components["schemas"]["ChatRequest"];
         };
         /**
          * Format: uuid
@@ -607,6 +631,22 @@ export interface components {
             last_seen_at?: string | null;
             /** @description Has a live connection now. */
             online: boolean;
+            /**
+             * @description Asked to join (a chat request, docs/SECURITY.md) and not a member yet: sees nothing
+             *     of the chat, shows no presence and reads nothing until they accept.
+             */
+            pending?: boolean;
+        };
+        /**
+         * @description A chat request to me: someone I share no chat with started a direct chat with me or added
+         *     me to a group. Until I accept, the chat shows no messages, no preview and no unread count.
+         */
+        ChatRequest: {
+            /** @description Who asked. */
+            from: components["schemas"]["UserId"];
+            from_name: string;
+            /** Format: date-time */
+            created_at: string;
         };
         CreateAttachment: {
             chat_id: components["schemas"]["ChatId"];
@@ -652,7 +692,7 @@ export interface components {
          * @description Stable, machine-readable reason of a refused or failed request.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_email" | "invalid_password" | "invalid_display_name" | "invalid_title" | "invalid_body" | "invalid_seq" | "invalid_limit" | "invalid_cursor" | "invalid_filename" | "invalid_unsubscribe_token" | "invalid_verification_token" | "invalid_reset_token" | "content_type_not_allowed" | "attachment_too_large" | "too_many_attachments" | "too_many_members" | "cannot_chat_with_self" | "cannot_block_self" | "unknown_user" | "unknown_attachment" | "unknown_action" | "unauthorized" | "invalid_credentials" | "invalid_refresh_token" | "not_chat_owner" | "not_message_sender" | "wrong_password" | "user_unavailable" | "not_found" | "chat_not_found" | "user_not_found" | "message_not_found" | "member_not_found" | "attachment_not_found" | "email_taken" | "email_already_verified" | "client_message_id_reused" | "message_deleted" | "chat_full" | "direct_chat_members_fixed" | "upload_incomplete" | "attachment_not_uploaded" | "attachment_rejected" | "attachment_already_sent" | "attachment_not_ready" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable" | "attachments_unavailable";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_email" | "invalid_password" | "invalid_display_name" | "invalid_title" | "invalid_body" | "invalid_seq" | "invalid_limit" | "invalid_cursor" | "invalid_filename" | "invalid_unsubscribe_token" | "invalid_verification_token" | "invalid_reset_token" | "content_type_not_allowed" | "attachment_too_large" | "too_many_attachments" | "too_many_members" | "cannot_chat_with_self" | "cannot_block_self" | "unknown_user" | "unknown_attachment" | "unknown_action" | "unauthorized" | "invalid_credentials" | "invalid_refresh_token" | "not_chat_owner" | "not_message_sender" | "wrong_password" | "user_unavailable" | "chat_request_pending" | "not_found" | "chat_not_found" | "user_not_found" | "message_not_found" | "member_not_found" | "attachment_not_found" | "chat_request_not_found" | "email_taken" | "email_already_verified" | "client_message_id_reused" | "message_deleted" | "chat_full" | "direct_chat_members_fixed" | "upload_incomplete" | "attachment_not_uploaded" | "attachment_rejected" | "attachment_already_sent" | "attachment_not_ready" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable" | "attachments_unavailable";
         Health: {
             /** @description `ok`, or `unavailable` when a dependency is down. */
             status: string;
@@ -1874,6 +1914,65 @@ export interface operations {
                 };
             };
             /** @description `chat_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    answer_request_endpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnswerRequest"];
+            };
+        };
+        responses: {
+            /** @description accepted: I am a member */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Chat"];
+                };
+            };
+            /** @description declined */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `chat_not_found`; `chat_request_not_found` (declining a chat I am a member of) */
             404: {
                 headers: {
                     [name: string]: unknown;

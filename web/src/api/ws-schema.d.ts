@@ -59,12 +59,17 @@ export interface components {
             last_seen_at?: string | null;
             /** @description Has a live connection now. */
             online: boolean;
+            /**
+             * @description Asked to join (a chat request, docs/SECURITY.md) and not a member yet: sees nothing
+             *     of the chat, shows no presence and reads nothing until they accept.
+             */
+            pending?: boolean;
         };
         /**
          * @description Stable, machine-readable reason of a refused or failed request.
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "invalid_email" | "invalid_password" | "invalid_display_name" | "invalid_title" | "invalid_body" | "invalid_seq" | "invalid_limit" | "invalid_cursor" | "invalid_filename" | "invalid_unsubscribe_token" | "invalid_verification_token" | "invalid_reset_token" | "content_type_not_allowed" | "attachment_too_large" | "too_many_attachments" | "too_many_members" | "cannot_chat_with_self" | "cannot_block_self" | "unknown_user" | "unknown_attachment" | "unknown_action" | "unauthorized" | "invalid_credentials" | "invalid_refresh_token" | "not_chat_owner" | "not_message_sender" | "wrong_password" | "user_unavailable" | "not_found" | "chat_not_found" | "user_not_found" | "message_not_found" | "member_not_found" | "attachment_not_found" | "email_taken" | "email_already_verified" | "client_message_id_reused" | "message_deleted" | "chat_full" | "direct_chat_members_fixed" | "upload_incomplete" | "attachment_not_uploaded" | "attachment_rejected" | "attachment_already_sent" | "attachment_not_ready" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable" | "attachments_unavailable";
+        ErrorCode: "invalid_request" | "invalid_json" | "invalid_email" | "invalid_password" | "invalid_display_name" | "invalid_title" | "invalid_body" | "invalid_seq" | "invalid_limit" | "invalid_cursor" | "invalid_filename" | "invalid_unsubscribe_token" | "invalid_verification_token" | "invalid_reset_token" | "content_type_not_allowed" | "attachment_too_large" | "too_many_attachments" | "too_many_members" | "cannot_chat_with_self" | "cannot_block_self" | "unknown_user" | "unknown_attachment" | "unknown_action" | "unauthorized" | "invalid_credentials" | "invalid_refresh_token" | "not_chat_owner" | "not_message_sender" | "wrong_password" | "user_unavailable" | "chat_request_pending" | "not_found" | "chat_not_found" | "user_not_found" | "message_not_found" | "member_not_found" | "attachment_not_found" | "chat_request_not_found" | "email_taken" | "email_already_verified" | "client_message_id_reused" | "message_deleted" | "chat_full" | "direct_chat_members_fixed" | "upload_incomplete" | "attachment_not_uploaded" | "attachment_rejected" | "attachment_already_sent" | "attachment_not_ready" | "payload_too_large" | "rate_limited" | "internal_error" | "service_unavailable" | "attachments_unavailable";
         /** @description `{"action":"mark_read", ...}`: move my read marker; the others get `read`. */
         MarkReadAction: {
             /** @description `mark_read` */

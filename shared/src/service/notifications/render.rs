@@ -8,30 +8,58 @@ use crate::clients::mailer::OutgoingMail;
 use crate::config::Config;
 use crate::contract::{ChatId, ChatKind};
 use crate::repo::notifications::{Missed, Preview, Recipient};
+use crate::repo::requests::RequestMail;
 
 /// How much of each quoted message a mail shows.
 pub const PREVIEW_CHARS: usize = 280;
 
+/// What both parts of a notification mail say.
+struct Parts<'a> {
+    to: String,
+    name: &'a str,
+    headline: String,
+    previews: &'a [Preview],
+    more: i64,
+    chat_url: String,
+    unsubscribe_url: String,
+    /// "... while you were away" (a summary of missed messages; a request is news now).
+    away: bool,
+}
+
 #[derive(Template)]
 #[template(path = "notification.txt")]
 struct TextMail<'a> {
-    name: &'a str,
-    headline: &'a str,
-    previews: &'a [Preview],
-    more: i64,
-    chat_url: &'a str,
-    unsubscribe_url: &'a str,
+    m: &'a Parts<'a>,
 }
 
 #[derive(Template)]
 #[template(path = "notification.html")]
 struct HtmlMail<'a> {
-    name: &'a str,
-    headline: &'a str,
-    previews: &'a [Preview],
-    more: i64,
-    chat_url: &'a str,
-    unsubscribe_url: &'a str,
+    m: &'a Parts<'a>,
+}
+
+/// Both parts rendered, with the unsubscribe headers.
+fn render(m: Parts<'_>) -> anyhow::Result<OutgoingMail> {
+    let text = TextMail { m: &m }.render()?;
+    let html = HtmlMail { m: &m }.render()?;
+    Ok(OutgoingMail {
+        to: m.to.clone(),
+        subject: m.headline.clone(),
+        text,
+        html,
+        headers: vec![
+            // RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs here.
+            (
+                "List-Unsubscribe".to_owned(),
+                format!("<{}>", m.unsubscribe_url),
+            ),
+            (
+                "List-Unsubscribe-Post".to_owned(),
+                "List-Unsubscribe=One-Click".to_owned(),
+            ),
+        ],
+        key: None,
+    })
 }
 
 /// Renders the mail about `missed`. Without previews (`EMAIL_PREVIEWS=false`) it says only
@@ -66,52 +94,55 @@ pub fn compose(
         headline.push_str(&format!(" in {title}"));
     }
     let chat_url = format!("{}/chats/{}", config.app_url, chat.0);
-    let unsubscribe_url = format!(
-        "{}/api/notifications/unsubscribe?token={}",
-        config.api_url,
-        form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>()
-    );
+    let unsubscribe_url = unsubscribe_url(config, token);
     // Without previews, "N new messages" already says it all.
     let more = if previews.is_empty() {
         0
     } else {
         missed.count - i64::try_from(previews.len()).unwrap_or(0)
     };
-    let text = TextMail {
-        name: &r.display_name,
-        headline: &headline,
-        previews: &previews,
-        more,
-        chat_url: &chat_url,
-        unsubscribe_url: &unsubscribe_url,
-    }
-    .render()?;
-    let html = HtmlMail {
-        name: &r.display_name,
-        headline: &headline,
-        previews: &previews,
-        more,
-        chat_url: &chat_url,
-        unsubscribe_url: &unsubscribe_url,
-    }
-    .render()?;
-    Ok(OutgoingMail {
+    render(Parts {
         to: r.email.clone(),
-        subject: headline,
-        text,
-        html,
-        headers: vec![
-            // RFC 2369 and RFC 8058: mail clients show an unsubscribe button that POSTs here.
-            (
-                "List-Unsubscribe".to_owned(),
-                format!("<{unsubscribe_url}>"),
-            ),
-            (
-                "List-Unsubscribe-Post".to_owned(),
-                "List-Unsubscribe=One-Click".to_owned(),
-            ),
-        ],
-        key: None,
+        name: &r.display_name,
+        headline,
+        previews: &previews,
+        more,
+        chat_url,
+        unsubscribe_url,
+        away: true,
+    })
+}
+
+fn unsubscribe_url(config: &Config, token: &str) -> String {
+    format!(
+        "{}/api/notifications/unsubscribe?token={}",
+        config.api_url,
+        form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>()
+    )
+}
+
+/// The one mail of a chat request: "Alice wants to chat with you" (or "... added you to a
+/// group"), the link to the app, and nothing the asker wrote beyond their name: no message
+/// text, and no group title (a stranger could put anything there).
+pub fn compose_request(
+    config: &Config,
+    m: &RequestMail,
+    chat: ChatId,
+    token: &str,
+) -> anyhow::Result<OutgoingMail> {
+    let headline = match m.group_title {
+        Some(_) => format!("{} wants to add you to a group", m.from_name),
+        None => format!("{} wants to chat with you", m.from_name),
+    };
+    render(Parts {
+        to: m.email.clone(),
+        name: &m.display_name,
+        headline,
+        previews: &[],
+        more: 0,
+        chat_url: format!("{}/chats/{}", config.app_url, chat.0),
+        unsubscribe_url: unsubscribe_url(config, token),
+        away: false,
     })
 }
 

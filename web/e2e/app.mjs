@@ -69,6 +69,18 @@ export async function openChat(page, title) {
   await page.getByRole('main', { name: 'Conversation' }).getByRole('heading', { name: title }).waitFor();
 }
 
+/**
+ * Opens the chat request titled `title` (someone I share no chat with started a chat with me or
+ * added me to a group) and accepts it; the conversation then shows. @param {Page} page @param {string} title
+ */
+export async function acceptRequest(page, title) {
+  const request = page.getByRole('region', { name: 'Chat request' });
+  const open = (await request.isVisible()) && (await page.getByRole('main', { name: 'Conversation' }).getByRole('heading', { name: title }).isVisible());
+  if (!open) await page.getByRole('navigation', { name: 'Chat requests' }).getByRole('button', { name: `Request: ${title}`, exact: true }).click();
+  await request.getByRole('button', { name: 'Accept', exact: true }).click();
+  await page.getByRole('textbox', { name: 'Message', exact: true }).waitFor();
+}
+
 /** @param {Page} page @param {string} query */
 export async function searchPeople(page, query) {
   await page.getByRole('searchbox', { name: 'Search people' }).fill(query);

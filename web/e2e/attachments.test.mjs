@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { searchPeople, signUp } from './app.mjs';
+import { acceptRequest, searchPeople, signUp } from './app.mjs';
 import { launch, newContext, newPage, PHONE, person, screenshot } from './browser.mjs';
 import { gradientPng } from './png.mjs';
 
@@ -101,6 +101,7 @@ describe('attachments', () => {
     const results = await searchPeople(a, bob.name);
     await results.getByRole('button', { name: new RegExp(bob.name) }).click();
     await a.getByRole('main', { name: 'Conversation' }).getByRole('heading', { name: bob.name }).waitFor();
+    await acceptRequest(b, alice.name);
   });
 
   after(async () => {

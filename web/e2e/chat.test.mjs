@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { expectSignedIn, message, openChat, searchPeople, send, signUp } from './app.mjs';
+import { acceptRequest, expectSignedIn, message, openChat, searchPeople, send, signUp } from './app.mjs';
 import { launch, newContext, newPage, PHONE, person, screenshot } from './browser.mjs';
 
 /** @typedef {Awaited<ReturnType<typeof newPage>>} Page */
@@ -62,12 +62,19 @@ describe('chat', () => {
     await send(a, 'Hi Bob! 👋');
     await message(a, 'Hi Bob!').waitFor();
 
-    // Bob's list gets the new chat with an unread badge, live.
-    const row = b.getByRole('navigation', { name: 'Your chats' }).getByRole('button', { name: new RegExp(`${alice.name}.*1 unread`) });
-    await row.waitFor();
-    await screenshot(b, 'chat-list-unread');
-    await openChat(b, alice.name);
+    // They share no chat yet: Alice sees that Bob has not accepted; Bob's list gets a request,
+    // live, that shows who asks and nothing of what she wrote until he accepts.
+    await a.getByText(`${bob.name} has not accepted your request yet.`).waitFor();
+    const request = b.getByRole('navigation', { name: 'Chat requests' }).getByRole('button', { name: `Request: ${alice.name}`, exact: true });
+    await request.waitFor();
+    assert.equal(await b.getByText('Hi Bob!').count(), 0, 'no preview before accepting');
+    await screenshot(b, 'chat-request');
+    await request.click();
+    await b.getByText(`${alice.name} wants to chat with you`).waitFor();
+    assert.equal(await b.getByText('Hi Bob!').count(), 0, 'no message before accepting');
+    await acceptRequest(b, alice.name);
     await message(b, 'Hi Bob!').waitFor();
+    await a.getByText(`${bob.name} has not accepted your request yet.`).waitFor({ state: 'hidden' });
 
     // Bob types: Alice sees it; Bob's read shows as "Seen" under her message.
     await b.getByRole('textbox', { name: 'Message', exact: true }).pressSequentially('Hey Ali', { delay: 30 });
@@ -206,10 +213,11 @@ describe('chat', () => {
     await b.getByRole('button', { name: 'Back to chats' }).click();
     const bobsList = b.getByRole('navigation', { name: 'Your chats' });
     await bobsList.getByRole('button', { name: 'Weekend plans, 1 unread', exact: true }).waitFor();
-    for (const page of [b, c]) {
-      await openChat(page, 'Weekend plans');
-      await message(page, 'Hiking on Saturday?').waitFor();
-    }
+    // Bob knows Alice and is in at once; Carol does not, and is asked.
+    await openChat(b, 'Weekend plans');
+    await message(b, 'Hiking on Saturday?').waitFor();
+    await acceptRequest(c, 'Weekend plans');
+    await message(c, 'Hiking on Saturday?').waitFor();
     // Read on screen, so the badge is gone when Bob looks at his list again.
     await b.getByRole('button', { name: 'Back to chats' }).click();
     await bobsList.getByRole('button', { name: 'Weekend plans', exact: true }).waitFor();

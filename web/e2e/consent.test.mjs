@@ -1,13 +1,15 @@
 // @ts-check
 /**
- * Blocking in real browsers against the real stack (docs/SECURITY.md): Dana blocks Eli from
- * their direct chat; neither can send there, Eli's refusal does not say who blocked whom, and
- * Eli cannot start a new group with Dana in it; after Dana unblocks, they talk again.
+ * Chat requests and blocking in real browsers against the real stack (docs/SECURITY.md): Eli,
+ * a stranger to Dana, asks to chat and Dana accepts; Dana blocks Eli from their direct chat;
+ * neither can send there, Eli's refusal does not say who blocked whom, and Eli cannot start a
+ * new group with Dana in it; after Dana unblocks, they talk again. Fay, another stranger, asks
+ * too: Dana sees nothing of what Fay wrote, declines and blocks, and Fay is told nothing.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { message, openChat, searchPeople, send, signUp } from './app.mjs';
+import { acceptRequest, expectSignedIn, message, openChat, searchPeople, send, signUp } from './app.mjs';
 import { launch, newContext, newPage, person, screenshot } from './browser.mjs';
 
 /** @typedef {Awaited<ReturnType<typeof newPage>>} Page */
@@ -16,6 +18,7 @@ import { launch, newContext, newPage, person, screenshot } from './browser.mjs';
 let browser;
 const dana = person('Dana');
 const eli = person('Eli');
+const fay = person('Fay');
 
 before(async () => {
   browser = await launch();
@@ -54,7 +57,7 @@ describe('blocking', () => {
     await results.getByRole('button', { name: new RegExp(dana.name) }).click();
     await e.getByRole('main', { name: 'Conversation' }).getByRole('heading', { name: dana.name }).waitFor();
     await send(e, 'Hello Dana');
-    await openChat(d, eli.name);
+    await acceptRequest(d, eli.name);
     await message(d, 'Hello Dana').waitFor();
 
     await d.getByRole('button', { name: `Block ${eli.name}`, exact: true }).click();
@@ -93,6 +96,39 @@ describe('blocking', () => {
     await message(d, 'Friends again?').waitFor();
     await send(d, 'Yes');
     await message(e, 'Yes').waitFor();
+  });
+
+  it('Fay, a stranger, asks Dana to chat; Dana sees nothing she wrote, declines and blocks, and Fay is told nothing', async () => {
+    const fayContext = await newContext(browser);
+    try {
+      const f = await newPage(fayContext);
+      await signUp(f, fay);
+      const results = await searchPeople(f, dana.name);
+      await results.getByRole('button', { name: new RegExp(dana.name) }).click();
+      const waiting = f.getByText(`${dana.name} has not accepted your request yet.`);
+      await waiting.waitFor();
+      await send(f, 'Buy my course');
+      await message(f, 'Buy my course').waitFor();
+
+      const request = d.getByRole('navigation', { name: 'Chat requests' }).getByRole('button', { name: `Request: ${fay.name}`, exact: true });
+      await request.click();
+      await d.getByText(`${fay.name} wants to chat with you`).waitFor();
+      assert.equal(await d.getByText('Buy my course').count(), 0, 'nothing Fay wrote shows before accepting');
+      await screenshot(d, 'consent-request');
+      await d.getByRole('button', { name: 'Decline and block', exact: true }).click();
+      await d.getByText(`You declined and blocked ${fay.name}.`).waitFor();
+      await request.waitFor({ state: 'detached' });
+      await d.reload();
+      await expectSignedIn(d, dana);
+      assert.equal(await d.getByRole('navigation', { name: 'Chat requests' }).count(), 0, 'the request stays gone');
+
+      // Fay's side does not change; her next message gets only the neutral refusal.
+      assert.equal(await waiting.count(), 1);
+      await send(f, 'Hello?');
+      await refusedMessage(f, 'Hello?').getByText('this user cannot be reached by you').waitFor();
+    } finally {
+      await fayContext.close();
+    }
   });
 
   it('logs no errors in the console', () => {

@@ -9,7 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
-import { expectSignedIn, message, searchPeople, send, signUp } from './app.mjs';
+import { acceptRequest, expectSignedIn, message, searchPeople, send, signUp } from './app.mjs';
 import { launch, newContext, newPage, PHONE, person, screenshot } from './browser.mjs';
 
 /** @typedef {Awaited<ReturnType<typeof newPage>>} Page */
@@ -102,7 +102,8 @@ describe('group membership', () => {
     await send(a, 'Welcome to the team');
     await message(a, 'Welcome to the team').waitFor();
 
-    await openChat(b, 'Team');
+    // Bob and Alice share no chat: the group is a request to him until he accepts.
+    await acceptRequest(b, 'Team');
     await message(b, 'Welcome to the team').waitFor();
     const bobsMembers = await openMembers(b);
     assert.deepEqual(await memberNames(bobsMembers), [alice.name, `${bob.name} (you)`].sort());
@@ -113,20 +114,21 @@ describe('group membership', () => {
     const alicesMembers = await openMembers(a);
     await alicesMembers.getByLabel('Add people').fill(carol.name);
     await alicesMembers.getByRole('list', { name: 'People to add' }).getByRole('button', { name: carol.name }).click();
+    // Alice sees Carol invited; Carol, a stranger to her, gets the request at once.
     await alicesMembers.getByRole('list', { name: 'Members' }).getByText(carol.name).waitFor();
-
-    // The group shows at once; what came before she joined counts as read (docs/API.md).
-    await chatList(c).getByRole('button', { name: 'Team', exact: true }).waitFor();
+    await alicesMembers.getByRole('list', { name: 'Members' }).getByText('invited', { exact: true }).waitFor();
+    await c.getByRole('navigation', { name: 'Chat requests' }).getByRole('button', { name: 'Request: Team', exact: true }).waitFor();
     carolsRequests.stop();
     assert.ok(carolsRequests.seen.every((r) => /^GET \/api\/chats\/[0-9a-f-]{36}$/.test(r)), `only the new chat was fetched: ${carolsRequests.seen}`);
     await screenshot(c, 'membership-added');
 
-    // Bob's open member list follows (and stays open for what comes next).
+    // She accepts; what came before she joined counts as read (docs/API.md), and Bob's open
+    // member list follows (and stays open for what comes next).
+    await acceptRequest(c, 'Team');
+    await message(c, 'Welcome to the team').waitFor();
     await bobsMembers.getByRole('list', { name: 'Members' }).getByText(carol.name).waitFor();
     await bobsMembers.getByText('Team · 3 members').waitFor();
     await screenshot(b, 'membership-members');
-    await openChat(c, 'Team');
-    await message(c, 'Welcome to the team').waitFor();
   });
 
   it('Alice removes Bob: the group he has open closes with a notice and leaves his list', async () => {
@@ -189,6 +191,11 @@ describe('reading in another tab', () => {
     const results = await searchPeople(a, ben.name);
     await results.getByRole('button', { name: new RegExp(ben.name) }).click();
     await a.getByRole('main', { name: 'Conversation' }).getByRole('heading', { name: ben.name }).waitFor();
+    // Ben accepts Amy's request in one tab and goes back to his list; the other tab follows.
+    await acceptRequest(tab1, amy.name);
+    await tab1.goto('/');
+    await expectSignedIn(tab1, ben);
+    await chatList(tab2).getByRole('button', { name: new RegExp(`^${amy.name}`) }).waitFor();
     for (const text of ['One', 'Two', 'Three']) await send(a, text);
     await message(a, 'Three').waitFor();
     await a.locator('[data-pending]').first().waitFor({ state: 'detached' });

@@ -17,6 +17,8 @@ export interface ChatsApi {
   createGroup(title: string, memberIds: string[]): Promise<Chat>;
   /** The owner adds someone to a group; answers the chat as it is now. */
   addMember(chatId: string, userId: string): Promise<Chat>;
+  /** I answer a chat request: accepted, the chat as I now see it; declined, null. */
+  answerRequest(chatId: string, accept: boolean): Promise<Chat | null>;
   /** The owner removes someone, or anyone removes themself (leaving). */
   removeMember(chatId: string, userId: string): Promise<void>;
   messages(chatId: string, query?: HistoryQuery): Promise<MessagePage>;
@@ -46,6 +48,10 @@ export function createChatsApi(client: ApiClient): ChatsApi {
     createGroup: (title, memberIds) =>
       unwrap(client.POST('/api/chats', { body: { kind: 'group', title, member_ids: memberIds } })),
     addMember: (chatId, userId) => unwrap(client.POST('/api/chats/{id}/members', { params: { path: { id: chatId } }, body: { user_id: userId } })),
+    answerRequest: async (chatId, accept) => {
+      const chat = await unwrap(client.POST('/api/chats/{id}/request', { params: { path: { id: chatId } }, body: { accept } }));
+      return accept ? (chat as Chat) : null;
+    },
     removeMember: async (chatId, userId) => {
       await unwrap(client.DELETE('/api/chats/{id}/members/{user_id}', { params: { path: { id: chatId, user_id: userId } } }));
     },

@@ -100,6 +100,8 @@ export function healOnChatAnswers(): () => void {
 
 /** Opens a chat's history: the latest page (once), then whatever pushes skipped. */
 export async function loadHistory(chatId: string): Promise<void> {
+  // A request to me has no history for me until I accept (the server answers 403).
+  if (useChatList.getState().chats[chatId]?.request) return;
   await useTimeline.getState().ensureLoaded(chatId);
   await fillGaps(chatId);
 }

@@ -163,9 +163,11 @@ export const useChatList = create<ChatListState>()((set, get) => {
     putMember(chatId, member) {
       const chat = get().chats[chatId];
       if (!chat) return;
-      const known = chat.members.some((m) => m.id === member.id);
-      const members = known ? chat.members.map((m) => (m.id === member.id ? member : m)) : [...chat.members, member];
-      const member_count = known ? chat.member_count : chat.member_count + 1;
+      const held = chat.members.find((m) => m.id === member.id);
+      const members = held ? chat.members.map((m) => (m.id === member.id ? member : m)) : [...chat.members, member];
+      // `member_count` counts members, not those asked in: an accepted request is one more.
+      const joined = !member.pending && (!held || held.pending === true);
+      const member_count = joined ? chat.member_count + 1 : chat.member_count;
       set((s) => ({ chats: { ...s.chats, [chatId]: { ...chat, members, member_count } } }));
     },
 

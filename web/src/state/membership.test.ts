@@ -116,6 +116,29 @@ describe('member_added', () => {
   });
 });
 
+describe('chat requests', () => {
+  const asked = () => team({ id: 'g3', members: [member(BOB, { role: 'owner' }), member(ME, { pending: true })], request: { from: BOB, from_name: 'Bob', created_at: '2026-12-03T10:00:00Z' } });
+
+  it('one I accepted in another tab is fetched again (the event names me, no longer pending)', async () => {
+    await start('/', [asked()]);
+    expect(chats().g3?.request).toBeTruthy();
+    apiMock.chats.get.mockResolvedValue(team({ id: 'g3', last_seq: 2, unread_count: 0, members: [member(BOB, { role: 'owner' }), member(ME)] }));
+    socket.push({ type: 'member_added', chat_id: 'g3', member: member(ME) });
+    await settle();
+    expect(apiMock.chats.get).toHaveBeenCalledWith('g3');
+    expect(chats().g3?.request).toBeFalsy();
+  });
+
+  it('someone I asked in who accepts counts as one member more; an invite alone does not', async () => {
+    await start('/', [team({ member_count: 2 })]);
+    socket.push({ type: 'member_added', chat_id: G1, member: member(CAROL, { pending: true }) });
+    expect(chats()[G1]?.member_count).toBe(2);
+    socket.push({ type: 'member_added', chat_id: G1, member: member(CAROL) });
+    expect(chats()[G1]?.member_count).toBe(3);
+    expect(members()).toEqual([ME, BOB, CAROL]);
+  });
+});
+
 describe('member_removed', () => {
   it('for someone else: they leave the member list, and the chat is fetched again for its roles', async () => {
     await start('/', [team({ my_role: 'member', members: [member(BOB, { role: 'owner' }), member(ME), member(CAROL)] })]);

@@ -19,6 +19,7 @@ import { useNavigation } from './navigation';
 import { useOutbox } from './outbox';
 import { usePresence } from './presence';
 import { useReceipts } from './receipts';
+import { declinedNotice } from './requests';
 import { useTimeline } from './timeline';
 import { useTyping } from './typing';
 
@@ -27,8 +28,9 @@ const leaving = new Set<string>();
 
 export function memberAdded({ chat_id: chatId, member }: ServerEventOf<'member_added'>): void {
   const list = useChatList.getState();
-  if (!list.chats[chatId]) {
-    // New to me (I was added), or one I do not hold yet: the chat as it is, unread count included.
+  if (!list.chats[chatId] || (member.id === myId() && list.chats[chatId].request)) {
+    // New to me (I was added or asked), one I do not hold yet, or a request of mine accepted
+    // in another tab: the chat as it is, unread count included.
     void list.fetchChat(chatId).catch(() => undefined);
     return;
   }
@@ -78,7 +80,8 @@ function gone(chatId: string, how: 'left' | 'removed') {
   useChatList.getState().forget(chatId);
   useTimeline.getState().forget(chatId);
   useOutbox.getState().forgetChat(chatId);
-  useNavigation.getState().chatGone(chatId, how === 'left' ? `You left ${chat.title}.` : `You were removed from ${chat.title}.`);
+  const notice = chat.request ? declinedNotice(chat) : how === 'left' ? `You left ${chat.title}.` : `You were removed from ${chat.title}.`;
+  useNavigation.getState().chatGone(chatId, notice);
 }
 
 export function resetMembership(): void {

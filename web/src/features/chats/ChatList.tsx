@@ -1,9 +1,12 @@
-/** My chats, most recently active first: last message, unread count, online dot for direct chats. */
+/** My chats, most recently active first: last message, unread count, online dot for direct chats; chat requests to me above them. */
+import type { ReactNode } from 'react';
+
 import type { Chat, Message, MessageAttachment } from '../../api/types';
 import { useAuth } from '../../state/auth';
 import { useChatList } from '../../state/chatList';
 import { useConnection } from '../../state/connection';
 import { otherMember, sortChats } from '../../state/messages';
+import { requestsOf } from '../../state/requests';
 import { useNavigation } from '../../state/navigation';
 import { usePresenceOf } from '../../state/presence';
 import { useTyping } from '../../state/typing';
@@ -20,9 +23,11 @@ export function ChatList({ onFindPeople }: { onFindPeople: () => void }) {
   const openId = useNavigation((s) => s.openChatId);
   const openChat = useNavigation((s) => s.openChat);
   const me = useAuth((s) => s.user?.id ?? '');
-  const list = sortChats(Object.values(chats));
+  const all = Object.values(chats);
+  const requests = requestsOf(all);
+  const list = sortChats(all.filter((c) => !c.request));
 
-  if (!loaded && list.length === 0) {
+  if (!loaded && all.length === 0) {
     return (
       <div className="flex flex-1 items-start justify-center pt-10">
         {error ? (
@@ -36,7 +41,7 @@ export function ChatList({ onFindPeople }: { onFindPeople: () => void }) {
     );
   }
 
-  if (list.length === 0) {
+  if (all.length === 0) {
     return (
       <section aria-label="Your chats" className="flex min-h-0 flex-1 flex-col">
         <div className="flex flex-1 flex-col items-center justify-center px-8 pb-16 text-center">
@@ -58,19 +63,67 @@ export function ChatList({ onFindPeople }: { onFindPeople: () => void }) {
   }
 
   return (
-    <nav aria-label="Your chats" className="flex min-h-0 flex-1 flex-col">
-      <ul className="min-h-0 flex-1 overflow-y-auto px-2 pb-3">
-        {list.map((chat) => (
-          <li key={chat.id}>
-            <ChatRow chat={chat} me={me} active={chat.id === openId} onOpen={() => openChat(chat.id)} />
-          </li>
-        ))}
-      </ul>
-    </nav>
+    <div className="flex min-h-0 flex-1 flex-col overflow-y-auto">
+      {requests.length > 0 ? (
+        <nav aria-label="Chat requests" className="shrink-0 border-b border-line px-2 pb-2">
+          <h3 className="px-3 pb-1 pt-2 text-xs font-semibold uppercase tracking-wide text-ink-3">Requests</h3>
+          <Rows chats={requests} Row={RequestRow} me={me} openId={openId} onOpen={openChat} />
+        </nav>
+      ) : null}
+      <nav aria-label="Your chats" className="flex flex-1 flex-col">
+        <Rows chats={list} Row={ChatRow} me={me} openId={openId} onOpen={openChat} className="flex-1 px-2 pb-3" />
+      </nav>
+    </div>
   );
 }
 
-function ChatRow({ chat, me, active, onOpen }: { chat: Chat; me: string; active: boolean; onOpen: () => void }) {
+type RowProps = { chat: Chat; me: string; active: boolean; onOpen: () => void };
+
+function Rows({ chats, Row, me, openId, onOpen, className }: { chats: Chat[]; Row: (p: RowProps) => ReactNode; me: string; openId: string | null; onOpen: (id: string) => void; className?: string }) {
+  return (
+    <ul className={className}>
+      {chats.map((chat) => (
+        <li key={chat.id}>
+          <Row chat={chat} me={me} active={chat.id === openId} onOpen={() => onOpen(chat.id)} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function RowButton({ label, chatId, active, onOpen, children }: { label: string; chatId: string; active: boolean; onOpen: () => void; children: ReactNode }) {
+  return (
+    <button
+      type="button"
+      onClick={onOpen}
+      aria-current={active ? 'true' : undefined}
+      aria-label={label}
+      data-chat-id={chatId}
+      className={`flex w-full items-center gap-3 rounded-xl px-3 py-2.5 text-left transition-colors focus-visible:outline-offset-[-2px] ${
+        active ? 'bg-accent-soft' : 'hover:bg-surface-2'
+      }`}
+    >
+      {children}
+    </button>
+  );
+}
+
+/** A request: who asks; no preview, unread count or presence (the server sends none). */
+function RequestRow({ chat, me, active, onOpen }: RowProps) {
+  const from = chat.request?.from_name ?? 'Someone';
+  const says = chat.kind === 'group' ? `${from} wants to add you to this group` : 'wants to chat with you';
+  return (
+    <RowButton label={`Request: ${chat.title}`} chatId={chat.id} active={active} onOpen={onOpen}>
+      <ChatAvatar chat={chat} me={me} online={false} />
+      <span className="min-w-0 flex-1">
+        <span className="block truncate text-[15px] font-semibold text-ink">{chat.title}</span>
+        <span className="block truncate text-sm text-accent">{says}</span>
+      </span>
+    </RowButton>
+  );
+}
+
+function ChatRow({ chat, me, active, onOpen }: RowProps) {
   const unread = useUnreadCount(chat.id);
   const typing = useTyping((s) => Object.keys(s.typing[chat.id] ?? {}).length > 0);
   const peer = otherMember(chat, me);
@@ -78,16 +131,7 @@ function ChatRow({ chat, me, active, onOpen }: { chat: Chat; me: string; active:
   const connected = useConnection((s) => s.status === 'online');
   const online = connected && chat.kind === 'direct' && peerOnline;
   return (
-    <button
-      type="button"
-      onClick={onOpen}
-      aria-current={active ? 'true' : undefined}
-      aria-label={`${chat.title}${online ? ', online' : ''}${unread > 0 ? `, ${unread} unread` : ''}`}
-      data-chat-id={chat.id}
-      className={`flex w-full items-center gap-3 rounded-xl px-3 py-2.5 text-left transition-colors focus-visible:outline-offset-[-2px] ${
-        active ? 'bg-accent-soft' : 'hover:bg-surface-2'
-      }`}
-    >
+    <RowButton label={`${chat.title}${online ? ', online' : ''}${unread > 0 ? `, ${unread} unread` : ''}`} chatId={chat.id} active={active} onOpen={onOpen}>
       <ChatAvatar chat={chat} me={me} online={online} />
       <span className="min-w-0 flex-1">
         <span className="flex items-baseline gap-2">
@@ -105,13 +149,13 @@ function ChatRow({ chat, me, active, onOpen }: { chat: Chat; me: string; active:
           ) : null}
         </span>
       </span>
-    </button>
+    </RowButton>
   );
 }
 
 function preview(chat: Chat, me: string): string {
   const m = chat.last_message;
-  if (!m) return chat.kind === 'group' ? `${chat.members.length} members` : 'No messages yet';
+  if (!m) return chat.kind === 'group' ? `${chat.member_count} members` : 'No messages yet';
   if (m.deleted) return 'Message deleted';
   const who = m.sender_id === me ? 'You: ' : chat.kind === 'group' ? `${firstName(chat, m.sender_id)}: ` : '';
   return who + (m.body.trim() ? m.body.replace(/\s+/g, ' ') : attachmentsPreview((m as Message).attachments ?? []));

@@ -24,6 +24,7 @@ import { ACCEPT } from '../../lib/files';
 import { PaperclipIcon } from '../../ui/icons';
 import { BlockButton, BlockedNotice } from './Blocking';
 import { ChatAvatar } from './ChatAvatar';
+import { PendingNotice, RequestPane } from './ChatRequest';
 import { GroupMembersDialog } from './GroupMembersDialog';
 import { MessageList } from './MessageList';
 
@@ -33,7 +34,7 @@ export function ConversationPane({ className = '' }: { className?: string }) {
   const close = useNavigation((s) => s.closeConversation);
   return (
     <main aria-label="Conversation" className={`chat-wallpaper min-h-0 min-w-0 flex-1 flex-col ${className}`}>
-      {chat ? <Conversation key={chat.id} chat={chat} onBack={close} /> : <NothingOpen />}
+      {!chat ? <NothingOpen /> : chat.request ? <RequestPane key={chat.id} chat={chat} onBack={close} /> : <Conversation key={chat.id} chat={chat} onBack={close} />}
     </main>
   );
 }
@@ -108,6 +109,7 @@ function Conversation({ chat, onBack }: { chat: Chat; onBack: () => void }) {
         {peer ? <BlockButton peer={peer} /> : null}
       </header>
       {peer ? <BlockedNotice peer={peer} /> : null}
+      <PendingNotice chat={chat} />
       {chat.kind === 'group' ? <GroupMembersDialog chat={chat} open={membersOpen} onClose={() => setMembersOpen(false)} /> : null}
       <MessageList chat={chat} me={me} />
       <Composer chatId={chat.id} />
@@ -267,5 +269,5 @@ function Composer({ chatId }: { chatId: string }) {
 }
 
 function groupStatus(chat: Chat, online: number): string {
-  return `${chat.members.length} members${online > 0 ? `, ${online} online` : ''}`;
+  return `${chat.member_count} members${online > 0 ? `, ${online} online` : ''}`;
 }

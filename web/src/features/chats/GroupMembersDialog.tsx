@@ -71,7 +71,7 @@ function Members({ chat, onClose }: { chat: Chat; onClose: () => void }) {
             Group members
           </h2>
           <p className="truncate text-sm text-ink-3">
-            {chat.title} · {chat.members.length} {chat.members.length === 1 ? 'member' : 'members'}
+            {chat.title} · {chat.member_count} {chat.member_count === 1 ? 'member' : 'members'}
           </p>
         </div>
         <IconButton label="Close" onClick={onClose}>
@@ -87,7 +87,7 @@ function Members({ chat, onClose }: { chat: Chat; onClose: () => void }) {
               member={m}
               me={m.id === me}
               busy={busy === `remove:${m.id}`}
-              onRemove={owner && m.id !== me ? () => run(`remove:${m.id}`, () => removeMember(chat.id, m.id)) : undefined}
+              onRemove={owner && m.id !== me && !m.pending ? () => run(`remove:${m.id}`, () => removeMember(chat.id, m.id)) : undefined}
             />
           ))}
         </ul>
@@ -122,7 +122,8 @@ function MemberRow({ member, me, busy, onRemove }: { member: ChatMember; me: boo
   const presence = usePresenceOf(member.id);
   const connected = useConnection((s) => s.status === 'online');
   // While my own connection is down, others' presence is unknown.
-  const status = me ? null : !connected ? null : presence.online ? 'online' : lastSeen(presence.last_seen_at ?? member.last_seen_at);
+  // Someone asked in by a request shows as invited until they accept (no presence before).
+  const status = member.pending ? 'invited' : me ? null : !connected ? null : presence.online ? 'online' : lastSeen(presence.last_seen_at ?? member.last_seen_at);
   return (
     <li className="flex items-center gap-3 rounded-xl px-2 py-2">
       <Avatar id={member.id} name={member.display_name} size="sm" />

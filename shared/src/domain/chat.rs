@@ -3,7 +3,8 @@
 use crate::contract::ErrorCode;
 use crate::error::ApiError;
 
-/// A group chat's title: 1..=100 characters after trimming, no control characters.
+/// A group chat's title: 1..=100 characters, as `text::name` makes it (NFKC, trimmed, one
+/// line, no bidi controls, something visible).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChatTitle(String);
 
@@ -11,18 +12,7 @@ impl ChatTitle {
     pub const MAX_CHARS: usize = 100;
 
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
-        let title = raw.trim();
-        let n = title.chars().count();
-        if n == 0 || n > Self::MAX_CHARS || title.chars().any(char::is_control) {
-            return Err(ApiError::new(
-                ErrorCode::InvalidTitle,
-                format!(
-                    "title must be 1 to {} characters after trimming, without control characters",
-                    Self::MAX_CHARS
-                ),
-            ));
-        }
-        Ok(Self(title.to_owned()))
+        super::text::parse(raw, Self::MAX_CHARS, ErrorCode::InvalidTitle, "title").map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -106,5 +96,17 @@ mod tests {
         assert!(ChatTitle::parse("").is_err());
         assert!(ChatTitle::parse(&"x".repeat(101)).is_err());
         assert!(ChatTitle::parse("a\nb").is_err());
+    }
+
+    #[test]
+    fn titles_are_normalised_and_must_show_something() {
+        assert_eq!(
+            ChatTitle::parse("Ｔｅａｍ ① ").ok().map(|t| t.0),
+            Some("Team 1".to_owned())
+        );
+        assert!(ChatTitle::parse("\u{FEFF}\u{2060}").is_err());
+        assert!(ChatTitle::parse("Team\u{2067}").is_err());
+        assert!(ChatTitle::parse("Team\u{2029}B").is_err());
+        assert!(ChatTitle::parse("\u{1F3B8}\u{200D}\u{1F525}").is_ok());
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod attachment;
 pub mod chat;
+pub mod text;
 pub mod user;
 
 pub use chat::{ChatTitle, MessageBody};

@@ -83,7 +83,8 @@ impl std::fmt::Debug for Password {
     }
 }
 
-/// A display name: 1..=64 characters after trimming, no control characters.
+/// A display name: 1..=64 characters, as `text::name` makes it (NFKC, trimmed, one line, no
+/// bidi controls, something visible).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DisplayName(String);
 
@@ -91,24 +92,13 @@ impl DisplayName {
     pub const MAX_CHARS: usize = 64;
 
     pub fn parse(raw: &str) -> Result<Self, ApiError> {
-        let name = raw.trim();
-        let n = name.chars().count();
-        if n == 0 || n > Self::MAX_CHARS {
-            return Err(ApiError::new(
-                ErrorCode::InvalidDisplayName,
-                format!(
-                    "display_name must be 1 to {} characters after trimming",
-                    Self::MAX_CHARS
-                ),
-            ));
-        }
-        if name.chars().any(char::is_control) {
-            return Err(ApiError::new(
-                ErrorCode::InvalidDisplayName,
-                "display_name must not contain control characters",
-            ));
-        }
-        Ok(Self(name.to_owned()))
+        super::text::parse(
+            raw,
+            Self::MAX_CHARS,
+            ErrorCode::InvalidDisplayName,
+            "display_name",
+        )
+        .map(Self)
     }
 
     pub fn as_str(&self) -> &str {
@@ -164,5 +154,23 @@ mod tests {
         assert!(DisplayName::parse(&"x".repeat(65)).is_err());
         assert!(DisplayName::parse(&"x".repeat(64)).is_ok());
         assert!(DisplayName::parse("a\u{0}b").is_err());
+    }
+
+    #[test]
+    fn display_names_are_normalised_and_must_show_something() {
+        let parsed = |raw: &str| DisplayName::parse(raw).map(|d| d.as_str().to_owned());
+        assert_eq!(
+            parsed("ｆｕｌｌｗｉｄｔｈ").ok().as_deref(),
+            Some("fullwidth")
+        );
+        for bad in [
+            "Eve\u{202E}nimda",
+            "\u{200B}\u{200D}",
+            "two\u{2028}lines",
+            "\u{3164}",
+        ] {
+            let err = parsed(bad).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains("display_name"), "{bad:?}: {err}");
+        }
     }
 }

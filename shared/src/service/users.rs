@@ -66,8 +66,10 @@ pub async fn search(ctx: &Ctx, caller: AuthUser, query: &str) -> Result<UserList
             "query must be 1 to 254 characters after trimming, without control characters",
         ));
     }
+    // Names are stored NFKC-normalised (domain::text): a query in another form must match.
+    let query: String = unicode_normalization::UnicodeNormalization::nfkc(query).collect();
     let db = ctx.db.get().await?;
-    let found = users::search(&db, caller.id, query, SEARCH_LIMIT).await?;
+    let found = users::search(&db, caller.id, &query, SEARCH_LIMIT).await?;
     Ok(UserList {
         users: found.into_iter().map(PublicUser::from).collect(),
     })

@@ -123,6 +123,28 @@ async fn a_group_is_created_with_its_creator_as_owner() {
 }
 
 #[tokio::test]
+async fn group_titles_are_stored_nfkc_and_refused_when_they_reorder_split_or_hide() {
+    let app = TestApp::spawn().await;
+    let alice = app.user("Alice").await;
+    let t = &alice.access_token;
+    for title in [
+        "Team\u{202E}",
+        "Team\u{2029}B",
+        "\u{200B}\u{2060}",
+        "\u{FE0F}",
+    ] {
+        app.create_group(t, title, &[])
+            .await
+            .assert_error(400, "invalid_title");
+    }
+    let r = app.create_group(t, "ｆｕｌｌｗｉｄｔｈ", &[]).await;
+    r.assert_status(201);
+    assert_eq!(r.body["title"], "fullwidth");
+    let id = r.body["id"].as_str().unwrap();
+    assert_eq!(app.get_chat(t, id).await.body["title"], "fullwidth");
+}
+
+#[tokio::test]
 async fn group_input_is_validated() {
     let app = TestApp::spawn().await;
     let alice = app.user("Alice").await;

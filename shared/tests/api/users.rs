@@ -51,6 +51,64 @@ async fn patch_me_refuses_bad_input() {
     assert!(r.body["message"].as_str().unwrap().contains("displayName"));
 }
 
+/// Names that reorder, hide or fake text (docs/SECURITY.md, "Input").
+const DECEPTIVE_NAMES: [&str; 6] = [
+    "Eve\u{202E}nimda",
+    "Eve\u{2066}x\u{2069}",
+    "Eve\u{200F}",
+    "Eve\u{2028}Admin",
+    "\u{200B}\u{200D}\u{FEFF}",
+    "\u{3164}",
+];
+
+#[tokio::test]
+async fn display_names_are_stored_nfkc_and_refused_when_they_reorder_split_or_hide() {
+    let app = TestApp::spawn().await;
+    for (i, name) in DECEPTIVE_NAMES.iter().enumerate() {
+        let email = format!("eve{i}@example.com");
+        app.register(&email, "correct horse", name)
+            .await
+            .assert_error(400, "invalid_display_name");
+    }
+    let r = app
+        .register("wide@example.com", "correct horse", "ｆｕｌｌｗｉｄｔｈ")
+        .await;
+    r.assert_status(201);
+    assert_eq!(r.body["user"]["display_name"], "fullwidth");
+
+    let u = app.user("Alice").await;
+    for name in DECEPTIVE_NAMES {
+        app.update_me(&u.access_token, json!({ "display_name": name }))
+            .await
+            .assert_error(400, "invalid_display_name");
+    }
+    let family = "Alice \u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}";
+    let r = app
+        .update_me(&u.access_token, json!({ "display_name": family }))
+        .await;
+    r.assert_status(200);
+    assert_eq!(r.body["display_name"], family, "joiners in an emoji stay");
+    let r = app
+        .update_me(&u.access_token, json!({ "display_name": "Ａｌｉｃｅ" }))
+        .await;
+    assert_eq!(r.body["display_name"], "Alice");
+    let stored: String = app
+        .db()
+        .await
+        .query_one(
+            "SELECT display_name FROM users WHERE id = $1::text::uuid",
+            &[&u.id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(stored, "Alice");
+
+    // A search in the compatibility form finds the normalised name.
+    let r = app.search_users(&u.access_token, "ｆｕｌｌ").await;
+    assert_eq!(r.body["users"][0]["display_name"], "fullwidth");
+}
+
 #[tokio::test]
 async fn another_users_profile_is_public_fields_only() {
     let app = TestApp::spawn().await;

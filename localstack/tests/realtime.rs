@@ -130,6 +130,67 @@ async fn typing_reaches_the_other_members_only() {
 }
 
 #[tokio::test]
+async fn typing_in_a_direct_chat_with_a_block_reaches_nobody_either_way_and_takes_no_token() {
+    // One typing frame per chat and state a minute: a frame the block dropped must not have
+    // used the one that follows the unblock.
+    let app = testkit::TestApp::spawn_with(&[("RATE_LIMIT_TYPING_CHAT", "1/60".into())]).await;
+    let options = local_gateway::server::Options {
+        in_process_pushes: true,
+        ..Default::default()
+    };
+    let stack = TestStack::around(app, options).await;
+    let (alice, bob, chat) = pair(&stack).await;
+    let group = stack
+        .create_group(&alice.access_token, "Both", &[&bob.id])
+        .await;
+    let group = group.body["id"].as_str().unwrap().to_owned();
+    stack
+        .block(&alice.access_token, &bob.id)
+        .await
+        .assert_status(204);
+    let mut bob_ws = online(&stack, &bob).await;
+    let mut alice_ws = online(&stack, &alice).await;
+    bob_ws.barrier().await;
+    let typing = |chat: &str| json!({"action": "typing", "chat_id": chat, "is_typing": true});
+
+    alice_ws.send_json(typing(&chat)).await;
+    assert!(
+        alice_ws.barrier().await.is_empty(),
+        "dropped without an answer"
+    );
+    bob_ws.send_json(typing(&chat)).await;
+    assert!(
+        bob_ws.barrier().await.is_empty(),
+        "dropped without an answer"
+    );
+    assert!(
+        alice_ws.barrier().await.is_empty(),
+        "the blocker sees no typing"
+    );
+    assert!(
+        bob_ws.barrier().await.is_empty(),
+        "the blocked sees no typing"
+    );
+
+    // A group they share is left alone, as its messages are.
+    bob_ws.send_json(typing(&group)).await;
+    bob_ws.barrier().await;
+    let e = alice_ws.recv_type("typing").await;
+    assert_eq!(e["chat_id"], group.as_str());
+
+    stack
+        .unblock(&alice.access_token, &bob.id)
+        .await
+        .assert_status(204);
+    alice_ws.send_json(typing(&chat)).await;
+    let e = bob_ws.recv_type("typing").await;
+    assert_eq!(
+        e,
+        json!({"type": "typing", "chat_id": chat, "user_id": alice.id, "is_typing": true})
+    );
+}
+
+#[tokio::test]
 async fn mark_read_moves_the_marker_and_tells_the_others_and_the_readers_other_tabs() {
     let stack = TestStack::spawn().await;
     let (alice, bob, chat) = pair(&stack).await;

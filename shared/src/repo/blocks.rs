@@ -76,18 +76,25 @@ pub async fn in_direct_chat(
 ) -> Result<bool, ApiError> {
     Ok(super::query_one(
         db,
-        &format!(
-            "SELECT EXISTS (SELECT 1 FROM chats c WHERE c.id = $1 AND c.kind = 'direct' AND {})",
-            blocked_in_direct_chat("c.id", "$2")
-        ),
+        &format!("SELECT EXISTS ({})", direct_chat_blocked("$1", "$2")),
         &[&chat.0, &user.0],
     )
     .await?
     .try_get(0)?)
 }
 
+/// SQL: a row when `chat` is a direct chat and `user` and the other one in it are blocked
+/// either way (none for a group). The send and typing statements (`repo::send`,
+/// `repo::connections`) take it as a CTE, so the check costs no round trip.
+pub fn direct_chat_blocked(chat: &str, user: &str) -> String {
+    format!(
+        "SELECT 1 FROM chats c WHERE c.id = {chat} AND c.kind = 'direct' AND {}",
+        blocked_in_direct_chat("c.id", user)
+    )
+}
+
 /// SQL: true when `user` and another member of `chat` (or one asked into it) are blocked
-/// either way. The send statement (`repo::send`) uses it too.
+/// either way.
 pub fn blocked_in_direct_chat(chat: &str, user: &str) -> String {
     format!(
         "EXISTS (SELECT 1 FROM (SELECT user_id FROM chat_members WHERE chat_id = {chat} \

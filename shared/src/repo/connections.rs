@@ -107,11 +107,13 @@ pub async fn sender(
 }
 
 /// Whom a `typing` frame reaches: the chat's other members' connections, if the sender is a
-/// member and the chat has at most `max_members`.
+/// member, the chat has at most `max_members`, and it is no direct chat with a block in it.
 #[derive(Debug, Clone)]
 pub enum Typing {
     NoSender,
     NotMember,
+    /// A direct chat with a block between its two: relayed to nobody, no token taken.
+    Blocked,
     /// Over the typing limit: relayed to nobody.
     Limited,
     Relay {
@@ -124,6 +126,7 @@ static TYPING: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
     format!(
         "WITH {sender}, member AS (
              SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = (SELECT id FROM sender)
+         ), blocked AS ({blocked}
          ), allowed AS ({take}
          ), passes AS (
              SELECT NOT $8 OR EXISTS (SELECT 1 FROM allowed) AS yes
@@ -134,21 +137,23 @@ static TYPING: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
              JOIN connections c ON c.user_id = m.user_id
              WHERE m.chat_id = $1 AND m.user_id <> (SELECT id FROM sender)
                AND EXISTS (SELECT 1 FROM member) AND (SELECT n FROM size) <= $5
-               AND (SELECT yes FROM passes)
+               AND NOT EXISTS (SELECT 1 FROM blocked) AND (SELECT yes FROM passes)
          )
          SELECT (SELECT id FROM sender) AS sender,
                 EXISTS (SELECT 1 FROM member) AS is_member,
+                EXISTS (SELECT 1 FROM blocked) AS blocked,
                 (SELECT yes FROM passes) AS passes,
                 (SELECT array_agg(connection_id ORDER BY connection_id) FROM targets) AS connections,
                 (SELECT array_agg(user_id ORDER BY connection_id) FROM targets) AS users",
         sender = sender_ctes("$2", "$3", "$4"),
+        blocked = super::blocks::direct_chat_blocked("$1", "(SELECT id FROM sender)"),
         // One bucket per sender, chat and state: "started" and "stopped" each pass once per
         // period, so a stop right after a start is not lost.
         take = super::limits::take_cte(
             "'typing:' || (SELECT id FROM sender) || ':' || $1::uuid || ':' || $9::bool",
             "$6",
             "$7",
-            "$8 AND EXISTS (SELECT 1 FROM member)",
+            "$8 AND EXISTS (SELECT 1 FROM member) AND NOT EXISTS (SELECT 1 FROM blocked)",
         ),
     )
 });
@@ -167,7 +172,7 @@ pub struct TypingFrame<'a> {
 }
 
 /// One statement for a `typing` frame: the sender (by `user`, or behind `connection`),
-/// membership, the typing limit, and the connections to relay to.
+/// membership, a block in a direct chat, the typing limit, and the connections to relay to.
 pub async fn typing(db: &impl GenericClient, frame: TypingFrame<'_>) -> Result<Typing, ApiError> {
     let TypingFrame {
         chat,
@@ -203,6 +208,9 @@ pub async fn typing(db: &impl GenericClient, frame: TypingFrame<'_>) -> Result<T
     };
     if !row.try_get::<_, bool>("is_member")? {
         return Ok(Typing::NotMember);
+    }
+    if row.try_get::<_, bool>("blocked")? {
+        return Ok(Typing::Blocked);
     }
     if !row.try_get::<_, bool>("passes")? {
         return Ok(Typing::Limited);

@@ -77,9 +77,7 @@ fn sql() -> String {
     format!(
         "WITH {sender}, member AS (
              SELECT 1 FROM chat_members WHERE chat_id = $1 AND user_id = (SELECT id FROM sender)
-         ), blocked AS (
-             SELECT 1 FROM chats c WHERE c.id = $1 AND c.kind = 'direct'
-               AND {blocked}
+         ), blocked AS ({blocked}
          ), existing AS (
              SELECT {COLUMNS} FROM messages
              WHERE sender_id = (SELECT id FROM sender) AND client_message_id = $3
@@ -140,7 +138,7 @@ fn sql() -> String {
          LEFT JOIN inserted i ON true
          LEFT JOIN existing e ON true",
         sender = super::connections::sender_ctes("$2", "$7", "$6"),
-        blocked = super::blocks::blocked_in_direct_chat("$1", "(SELECT id FROM sender)"),
+        blocked = super::blocks::direct_chat_blocked("$1", "(SELECT id FROM sender)"),
         take = super::limits::take_cte(
             "'send:' || (SELECT id FROM sender)",
             "$11",

@@ -154,7 +154,7 @@ pub async fn reply(ctx: &Ctx, connection_id: &str, event: &ServerEvent) {
 }
 
 /// `typing` on a connection: relayed to the other members' connections (one statement finds
-/// the sender, checks membership and reads them); nothing is stored. Chats larger than
+/// the sender, checks membership and a block, and reads them); nothing is stored. Chats larger than
 /// `FANOUT_INLINE_MAX` relay no typing: in a crowd it is noise, and hundreds of pushes per
 /// keystroke.
 pub async fn typing(
@@ -183,8 +183,8 @@ pub async fn typing(
             return Err(ApiError::unauthorized("this connection is not signed in"));
         }
         connections::Typing::NotMember => return Err(chat_not_found()),
-        // Typing is a hint: a frame over the limit is dropped without an answer.
-        connections::Typing::Limited => return Ok(()),
+        // A hint: over the limit, or in a direct chat a block quieted, it is dropped unanswered.
+        connections::Typing::Limited | connections::Typing::Blocked => return Ok(()),
         connections::Typing::Relay { sender, targets } => (sender, targets),
     };
     let event = ServerEvent::Typing {

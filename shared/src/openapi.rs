@@ -33,6 +33,7 @@ use crate::api;
         api::chats::create_endpoint,
         api::chats::list_endpoint,
         api::chats::get_endpoint,
+        api::chats::members_endpoint,
         api::chats::add_member_endpoint,
         api::chats::remove_member_endpoint,
         api::chats::answer_request_endpoint,

@@ -55,6 +55,7 @@ http_routes! {
     CHATS_CREATE: "chats-create", "POST" "/api/chats" => api::chats::create_endpoint;
     CHATS_LIST: "chats-list", "GET" "/api/chats" => api::chats::list_endpoint;
     CHATS_GET: "chats-get", "GET" "/api/chats/{id}" => api::chats::get_endpoint;
+    CHATS_MEMBERS: "chats-members", "GET" "/api/chats/{id}/members" => api::chats::members_endpoint;
     CHATS_ADD_MEMBER: "chats-add-member", "POST" "/api/chats/{id}/members" => api::chats::add_member_endpoint;
     CHATS_REMOVE_MEMBER: "chats-remove-member", "DELETE" "/api/chats/{id}/members/{user_id}" => api::chats::remove_member_endpoint;
     CHATS_REQUEST: "chats-request", "POST" "/api/chats/{id}/request" => api::chats::answer_request_endpoint;

@@ -1,6 +1,6 @@
 //! Helpers for chat requests, blocking and for reading the audit log.
 
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::{TestApp, TestResponse};
 
@@ -106,4 +106,20 @@ impl TestApp {
             .map(|r| (r.get(0), r.get(1), r.get(2)))
             .collect()
     }
+}
+
+/// The display names of the members a chat or member page holds, each with whether they are
+/// only asked in (`pending`), in the order given.
+pub fn member_names(chat: &Value) -> Vec<(String, bool)> {
+    chat["members"]
+        .as_array()
+        .expect("members")
+        .iter()
+        .map(|m| {
+            (
+                m["display_name"].as_str().expect("display_name").to_owned(),
+                m["pending"].as_bool().expect("pending"),
+            )
+        })
+        .collect()
 }

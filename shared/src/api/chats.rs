@@ -2,7 +2,9 @@
 
 use crate::adapter::http::{HttpRequest, HttpResponse};
 use crate::auth::AuthUser;
-use crate::contract::chats::{AddMember, AnswerRequest, ChatList, ChatListParams, CreateChat};
+use crate::contract::chats::{
+    AddMember, AnswerRequest, ChatList, ChatListParams, CreateChat, MemberListParams, MemberPage,
+};
 use crate::contract::{Chat, ChatId, ChatKind, ErrorBody, ErrorCode, UserId};
 use crate::ctx::Ctx;
 use crate::domain::ChatTitle;
@@ -48,6 +50,16 @@ pub async fn list(ctx: &Ctx, me: AuthUser, params: ChatListParams) -> Result<Cha
 /// `GET /api/chats/{id}`.
 pub async fn get(ctx: &Ctx, me: AuthUser, chat: ChatId) -> Result<Chat, ApiError> {
     chats::get(ctx, me, chat).await
+}
+
+/// `GET /api/chats/{id}/members?limit=&cursor=`: a page of the chat's members.
+pub async fn members(
+    ctx: &Ctx,
+    me: AuthUser,
+    chat: ChatId,
+    params: MemberListParams,
+) -> Result<MemberPage, ApiError> {
+    crate::service::members::page(ctx, me, chat, params.limit, params.cursor.as_deref()).await
 }
 
 /// `POST /api/chats/{id}/members`: the group's owner adds someone.
@@ -124,6 +136,18 @@ pub async fn list_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, A
 pub async fn get_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
     let me = req.auth(&ctx).await?;
     HttpResponse::ok(&get(&ctx, me, chat_id(&req)?).await?)
+}
+
+#[utoipa::path(get, path = "/api/chats/{id}/members", tag = "chats", security(("bearer" = [])),
+    params(("id" = String, Path, format = Uuid), MemberListParams),
+    responses((status = 200, body = MemberPage),
+              (status = 400, description = "`invalid_limit`, `invalid_cursor`, `invalid_request`", body = ErrorBody),
+              (status = 401, body = ErrorBody),
+              (status = 403, description = "`chat_request_pending`", body = ErrorBody),
+              (status = 404, description = "`chat_not_found`", body = ErrorBody)))]
+pub async fn members_endpoint(ctx: Ctx, req: HttpRequest) -> Result<HttpResponse, ApiError> {
+    let me = req.auth(&ctx).await?;
+    HttpResponse::ok(&members(&ctx, me, chat_id(&req)?, req.query()?).await?)
 }
 
 #[utoipa::path(post, path = "/api/chats/{id}/members", tag = "chats", security(("bearer" = [])),

@@ -135,6 +135,25 @@ pub struct ChatListParams {
     pub cursor: Option<String>,
 }
 
+/// One page of a chat's members: members in joining order, then those asked in by a request.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+pub struct MemberPage {
+    pub members: Vec<ChatMember>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+}
+
+/// `GET /api/chats/{id}/members?limit=&cursor=`.
+#[derive(Debug, Serialize, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct MemberListParams {
+    /// 1..=200, default 100.
+    pub limit: Option<i64>,
+    /// The `next_cursor` of the page before; none for the first page.
+    pub cursor: Option<String>,
+}
+
 /// `{"kind":"direct","member_ids":[other]}` or `{"kind":"group","title":"...","member_ids":[...]}`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -38,6 +38,26 @@ pub struct MemberRow {
     pub online: bool,
     /// Asked in by a chat request, not a member yet.
     pub pending: bool,
+    /// When they joined (for one asked in: when they were asked).
+    pub joined_at: DateTime<Utc>,
+}
+
+/// A place in a chat's member order (members by joining, then those asked in), to page from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemberKey {
+    pub pending: bool,
+    pub joined_at: DateTime<Utc>,
+    pub user_id: UserId,
+}
+
+impl MemberRow {
+    pub fn key(&self) -> MemberKey {
+        MemberKey {
+            pending: self.pending,
+            joined_at: self.joined_at,
+            user_id: self.user_id,
+        }
+    }
 }
 
 impl From<MemberRow> for ChatMember {
@@ -284,18 +304,21 @@ fn chat_from_row(row: &Row) -> Result<ChatRow, ApiError> {
 
 /// The members of the given chats, in joining order, then those asked in by a request (pending,
 /// declined ones too: the asker is not told), at most `per_chat` of each (all when `None`):
-/// one query. `viewer` does not see the presence (online, last seen) of members who blocked
+/// one query; only those after `after` in that order when given (a page of one chat's
+/// members). `viewer` does not see the presence (online, last seen) of members who blocked
 /// them, nor anyone's who is only asked in.
 pub async fn members_of(
     db: &impl GenericClient,
     chats: &[ChatId],
     viewer: Option<UserId>,
     per_chat: Option<i64>,
+    after: Option<MemberKey>,
 ) -> Result<Vec<MemberRow>, ApiError> {
     let ids: Vec<uuid::Uuid> = chats.iter().map(|c| c.0).collect();
     let rows = super::query(
         db,
         "SELECT m.chat_id, m.user_id, u.display_name, m.role, m.last_read_seq, m.pending, \
+                    m.joined_at, \
                     CASE WHEN hidden THEN NULL ELSE u.last_seen_at END AS last_seen_at, \
                     NOT hidden AND EXISTS (SELECT 1 FROM connections c WHERE c.user_id = m.user_id) AS online \
              FROM (SELECT a.*, row_number() OVER \
@@ -304,13 +327,22 @@ pub async fn members_of(
                          FROM chat_members WHERE chat_id = ANY($1) \
                          UNION ALL \
                          SELECT chat_id, user_id, 'member', 0, created_at, true \
-                         FROM chat_requests WHERE chat_id = ANY($1)) a) m \
+                         FROM chat_requests WHERE chat_id = ANY($1)) a \
+                   WHERE $4::bool IS NULL \
+                      OR (a.pending, a.joined_at, a.user_id) > ($4, $5::timestamptz, $6::uuid)) m \
              JOIN users u ON u.id = m.user_id, \
              LATERAL (SELECT m.pending OR EXISTS (SELECT 1 FROM user_blocks b \
                  WHERE b.blocker_id = m.user_id AND b.blocked_id = $2) AS hidden) h \
              WHERE $3::bigint IS NULL OR m.n <= $3 \
              ORDER BY m.chat_id, m.n",
-        &[&ids, &viewer.map(|v| v.0), &per_chat],
+        &[
+            &ids,
+            &viewer.map(|v| v.0),
+            &per_chat,
+            &after.map(|k| k.pending),
+            &after.map(|k| k.joined_at),
+            &after.map(|k| k.user_id.0),
+        ],
     )
     .await?;
     rows.iter()
@@ -324,6 +356,7 @@ pub async fn members_of(
                 last_read_seq: r.try_get("last_read_seq")?,
                 online: r.try_get("online")?,
                 pending: r.try_get("pending")?,
+                joined_at: r.try_get("joined_at")?,
             })
         })
         .collect()

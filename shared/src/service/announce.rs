@@ -319,7 +319,7 @@ async fn what(
                 Some(m) => m,
                 None => {
                     let db = ctx.db.get().await?;
-                    let members = chats::members_of(&db, &[*chat_id], None, None).await?;
+                    let members = chats::members_of(&db, &[*chat_id], None, None, None).await?;
                     match members.into_iter().find(|m| m.user_id == *user_id) {
                         Some(m) => m.into(),
                         // Removed again since: the removal is announced on its own.

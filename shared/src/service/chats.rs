@@ -277,7 +277,7 @@ async fn attach_members(
     let ids: Vec<ChatId> = rows.iter().map(|c| c.id).collect();
     let mut by_chat: std::collections::HashMap<ChatId, Vec<MemberRow>> =
         std::collections::HashMap::new();
-    for m in chats::members_of(db, &ids, Some(me.id), per_chat).await? {
+    for m in chats::members_of(db, &ids, Some(me.id), per_chat, None).await? {
         by_chat.entry(m.chat_id).or_default().push(m);
     }
     Ok(rows

@@ -12,6 +12,7 @@ pub mod chats;
 pub mod deletion;
 pub mod health;
 pub mod limits;
+pub mod members;
 pub mod messages;
 pub mod notifications;
 pub mod outbox;

@@ -12,7 +12,7 @@ use crate::service::realtime;
 /// the SPA fetch the chat and show it among the requests, and may get the request's one
 /// mail. The asker's side already has the chat's answer.
 pub async fn asked(ctx: &Ctx, chat: ChatId, users: &[UserId]) -> Result<(), ApiError> {
-    let members = chats::members_of(&ctx.db.get().await?, &[chat], None, None).await?;
+    let members = chats::members_of(&ctx.db.get().await?, &[chat], None, None, None).await?;
     for user in users {
         // Accepted or gone since: that is announced on its own.
         let Some(member) = members.iter().find(|m| m.user_id == *user && m.pending) else {

@@ -13,6 +13,7 @@ mod events;
 mod health;
 mod layers;
 mod limits;
+mod members;
 mod messages;
 mod notifications;
 mod requests;

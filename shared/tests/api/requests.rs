@@ -2,6 +2,7 @@
 //! (docs/SECURITY.md, "Chat requests").
 
 use serde_json::Value;
+use testkit::consent::member_names;
 use testkit::{TestApp, TestUser};
 
 fn id_of(r: &testkit::TestResponse) -> String {
@@ -20,20 +21,6 @@ async fn listed(app: &TestApp, user: &TestUser, chat: &str) -> Option<Value> {
         .cloned()
 }
 
-fn pending_of(chat: &Value) -> Vec<(String, bool)> {
-    chat["members"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| {
-            (
-                m["display_name"].as_str().unwrap().to_owned(),
-                m["pending"].as_bool().unwrap(),
-            )
-        })
-        .collect()
-}
-
 #[tokio::test]
 async fn a_strangers_direct_chat_is_a_request_that_shows_nothing_until_accepted() {
     let app = TestApp::spawn().await;
@@ -44,7 +31,7 @@ async fn a_strangers_direct_chat_is_a_request_that_shows_nothing_until_accepted(
     let chat = id_of(&asked);
     assert_eq!(asked.body["title"], "Bob");
     assert_eq!(
-        pending_of(&asked.body),
+        member_names(&asked.body),
         [("Alice".into(), false), ("Bob".into(), true)]
     );
     assert!(asked.body["request"].is_null(), "not a request to Alice");
@@ -78,7 +65,7 @@ async fn a_strangers_direct_chat_is_a_request_that_shows_nothing_until_accepted(
     assert!(accepted.body["request"].is_null());
     assert_eq!(accepted.body["unread_count"], 2);
     assert_eq!(
-        pending_of(&accepted.body),
+        member_names(&accepted.body),
         [("Alice".into(), false), ("Bob".into(), false)]
     );
     let history = app.history(&bob.access_token, &chat, "").await;
@@ -117,7 +104,7 @@ async fn a_declined_request_leaves_the_list_quietly_and_asking_again_changes_not
     again.assert_status(200);
     assert_eq!(id_of(&again), chat);
     assert_eq!(
-        pending_of(&again.body),
+        member_names(&again.body),
         [("Alice".into(), false), ("Bob".into(), true)]
     );
     assert!(listed(&app, &bob, &chat).await.is_none());
@@ -154,7 +141,7 @@ async fn people_who_share_a_chat_join_groups_at_once_and_strangers_are_asked() {
     group.assert_status(201);
     let chat = id_of(&group);
     assert_eq!(
-        pending_of(&group.body),
+        member_names(&group.body),
         [
             ("Alice".into(), false),
             ("Bob".into(), false),
@@ -166,7 +153,7 @@ async fn people_who_share_a_chat_join_groups_at_once_and_strangers_are_asked() {
     let request = listed(&app, &carol, &chat).await.expect("listed for Carol");
     assert_eq!(request["request"]["from_name"], "Alice");
     assert_eq!(
-        pending_of(&request),
+        member_names(&request),
         [("Alice".into(), false), ("Carol".into(), true)]
     );
     // A later add of a stranger is a request too (201: newly asked; again: 200).
@@ -185,7 +172,7 @@ async fn people_who_share_a_chat_join_groups_at_once_and_strangers_are_asked() {
         .assert_status(204);
     let seen_by_alice = app.get_chat(&alice.access_token, &chat).await;
     assert!(
-        pending_of(&seen_by_alice.body).contains(&("Dave".into(), true)),
+        member_names(&seen_by_alice.body).contains(&("Dave".into(), true)),
         "{}",
         seen_by_alice.text
     );

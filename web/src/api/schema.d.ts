@@ -235,7 +235,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        get: operations["members_endpoint"];
         put?: never;
         post: operations["add_member_endpoint"];
         delete?: never;
@@ -720,6 +720,12 @@ export interface components {
             email_verified: boolean;
             /** Format: date-time */
             created_at: string;
+        };
+        /** @description One page of a chat's members: members in joining order, then those asked in by a request. */
+        MemberPage: {
+            members: components["schemas"]["ChatMember"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            next_cursor?: string | null;
         };
         /** @enum {string} */
         MemberRole: "owner" | "member";
@@ -1480,6 +1486,67 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `chat_not_found` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    members_endpoint: {
+        parameters: {
+            query?: {
+                /** @description 1..=200, default 100. */
+                limit?: number;
+                /** @description The `next_cursor` of the page before; none for the first page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberPage"];
+                };
+            };
+            /** @description `invalid_limit`, `invalid_cursor`, `invalid_request` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `chat_request_pending` */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -229,7 +229,10 @@ impl Config {
     }
 }
 
-fn ssl_mode(src: &impl Source) -> Result<Option<tokio_postgres::config::SslMode>, ConfigError> {
+/// `DATABASE_SSLMODE`, checked: the functions' pools and the migrate function read it alike.
+pub(crate) fn ssl_mode(
+    src: &impl Source,
+) -> Result<Option<tokio_postgres::config::SslMode>, ConfigError> {
     use tokio_postgres::config::SslMode;
     Ok(
         match src.get("DATABASE_SSLMODE").as_deref().map(str::trim) {

@@ -170,11 +170,13 @@ async fn migrate_database_url() -> Result<String, Error> {
     let url = crate::config::Source::get(&src, "DATABASE_URL").ok_or(
         "environment variable DATABASE_URL (or DATABASE_SECRET_ID) is required but not set",
     )?;
-    Ok(match crate::config::Source::get(&Env, "DATABASE_SSLMODE") {
-        Some(mode) => {
-            let glue = if url.contains('?') { '&' } else { '?' };
-            format!("{url}{glue}sslmode={mode}")
-        }
-        None => url,
-    })
+    use tokio_postgres::config::SslMode;
+    let mode = match crate::config::ssl_mode(&Env)? {
+        None => return Ok(url),
+        Some(SslMode::Disable) => "disable",
+        Some(SslMode::Require) => "require",
+        Some(_) => "prefer",
+    };
+    let glue = if url.contains('?') { '&' } else { '?' };
+    Ok(format!("{url}{glue}sslmode={mode}"))
 }

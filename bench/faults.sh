@@ -8,7 +8,9 @@
 #
 #   bench/faults.sh                     every fault, one after the other
 #   bench/faults.sh kill-gateway ...    the named ones (none restart-postgres kill-gateway
-#                                       restart-emulator gone-storm sqs-3x)
+#                                       restart-emulator gone-storm sqs-3x, and
+#                                       mail-worker-dies: not in "every", ~9 minutes, and its
+#                                       verdict counts the second mail it is expected to cause)
 #   bench/faults.sh inject NAME         inject one fault into the running stack (what the
 #                                       load generator's --fault runs)
 # Needs `make dev` not running (it uses the same ports). USERS, RATE, DURATION override the load.
@@ -65,6 +67,21 @@ inject() {
         psql "postgres://postgres@127.0.0.1:$PGPORT/messenger" -qX -v ON_ERROR_STOP=1 -f bench/gone_storm.sql
         ;;
     sqs-3x) restart_gateway TERM LOCAL_SQS_DELIVERIES=3 ;;
+    mail-worker-dies)
+        # Locally the e-mail worker runs inside the gateway. Armed, the gateway exits (137)
+        # the moment SES has accepted its first mail, before the claim records it; a watcher
+        # starts it again, unarmed, once it is gone (as Lambda starts a new instance).
+        restart_gateway TERM FAULT_EXIT_AFTER_MAIL_ACCEPTED=1
+        local pid exe
+        pid=$(listener "$PORT")
+        exe=$(readlink "/proc/$pid/exe")
+        mapfile -d '' -t environment < "/proc/$pid/environ"
+        (
+            while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+            echo "==> the armed gateway exited at $(date +%T.%N); starting it again" >>"$log/gateway.log"
+            setsid env -i "${environment[@]}" FAULT_EXIT_AFTER_MAIL_ACCEPTED= "$exe" >>"$log/gateway.log" 2>&1 < /dev/null &
+        ) >/dev/null 2>&1 < /dev/null &
+        ;;
     *) echo "unknown fault $1" >&2; return 2 ;;
     esac
 }
@@ -94,7 +111,9 @@ trap stop_all EXIT
 echo "==> building the load generator"
 cargo build -q --profile local -p loadgen
 echo "==> starting the gateway (make dev; log in ${log#"$root"/}/gateway.log)"
-EMAIL_DELAY_SECS=10 LOG_FORMAT=json RUST_LOG=${RUST_LOG:-warn} setsid localstack/dev.sh >"$log/gateway.log" 2>&1 < /dev/null &
+# One mail per member and chat per hour: within a run every second mail to a member is then a
+# duplicate, not the next window's (mail-worker-dies watches for 7 minutes past the first).
+EMAIL_DELAY_SECS=10 EMAIL_WINDOW_SECS=3600 LOG_FORMAT=json RUST_LOG=${RUST_LOG:-warn} setsid localstack/dev.sh >"$log/gateway.log" 2>&1 < /dev/null &
 wait_healthy
 
 results="$log/results.txt"
@@ -105,10 +124,14 @@ for fault in "${faults[@]}"; do
     # The emulator keeps its state in memory: restarted after the first mails went out, it
     # would forget them and the count would say "never". 5 s in, only queued jobs are lost.
     at=15; [[ $fault == restart-emulator ]] && at=5
+    # Armed before the first mail is due (EMAIL_DELAY_SECS=10); its second copy and the jobs
+    # the exit cut off are sent once the claims' 5-minute lease has run out.
+    mail=(--mail-wait 60)
+    [[ $fault == mail-worker-dies ]] && at=1 && mail=(--mail-wait 480 --mail-settle 420)
     target/local/loadgen --users "${USERS:-500}" --room-size 10 --offline-per-room 2 \
         --rate "${RATE:-0.2}" --duration "${DURATION:-40}" --connect-parallelism 50 \
         --fault "bench/faults.sh inject $fault" --fault-at "$at" --grace 30 \
-        --verify --mail-wait 60 >"$log/$fault.txt" 2>&1 || status=$?
+        --verify "${mail[@]}" >"$log/$fault.txt" 2>&1 || status=$?
     cat "$log/$fault.txt"
     echo "$fault: $(grep '^verdict:' "$log/$fault.txt" || echo "no verdict (exit $status)")" | tee -a "$results"
     if [[ $fault == sqs-3x ]]; then restart_gateway TERM; fi

@@ -60,7 +60,10 @@ def queue_with_dlq(name, visibility):
 
 
 media = queue_with_dlq("messenger-media", 60)
-email = queue_with_dlq("messenger-email", 60)
+# As in AWS (infra/template.yaml): a job whose worker died holding a claim must still be on
+# the queue when the claim's 5-minute lease runs out (5 receives x 180 s), or it would end in
+# the dead-letter queue and the member would never be mailed.
+email = queue_with_dlq("messenger-email", 180)
 fanout = queue_with_dlq("messenger-fanout", 60)
 
 identities = {i["IdentityName"] for i in ses.list_email_identities().get("EmailIdentities", [])}

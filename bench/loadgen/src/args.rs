@@ -46,6 +46,8 @@ pub struct Args {
     pub history_requests: usize,
     /// With offline members: wait up to this long for each to be mailed, then count the mails.
     pub mail_wait: Option<Duration>,
+    /// Then look again this much later for second copies.
+    pub mail_settle: Duration,
 }
 
 const HELP: &str = "\
@@ -73,6 +75,7 @@ loadgen: users in rooms sending through the real $connect and send_message, agai
   --verify                   check acknowledged messages against the database and each
                              client's messages against its room's history at the end
   --mail-wait SECS           wait this long for every offline member's e-mail, then count
+  --mail-settle SECS         then count again this much later, for second copies (5)
   --history-messages M       history mode: store M messages in the rooms, read pages, no sends
   --history-requests N       pages read one after another in history mode (2000)
 ";
@@ -101,6 +104,7 @@ impl Args {
             fault_at: Duration::from_secs(10),
             verify: false,
             mail_wait: None,
+            mail_settle: Duration::from_secs(5),
             history_messages: 0,
             history_requests: 2000,
         };
@@ -139,6 +143,7 @@ impl Args {
                 "--history-messages" => a.history_messages = value()?.parse()?,
                 "--history-requests" => a.history_requests = value()?.parse()?,
                 "--mail-wait" => a.mail_wait = Some(Duration::from_secs_f64(value()?.parse()?)),
+                "--mail-settle" => a.mail_settle = Duration::from_secs_f64(value()?.parse()?),
                 other => anyhow::bail!("unknown option {other} (see --help)"),
             }
         }

@@ -62,6 +62,7 @@ pub async fn mailed(
     seeded: &Seeded,
     offline_per_room: usize,
     wait: Duration,
+    settle: Duration,
 ) -> anyhow::Result<Mailed> {
     let offline: Vec<String> = seeded
         .rooms
@@ -86,8 +87,9 @@ pub async fn mailed(
         tokio::time::sleep(Duration::from_secs(1)).await;
         seen = count().await?;
     }
-    // A duplicate would follow its first copy closely: look once more a little later.
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    // Look once more a little later for duplicates (a claim whose worker died is sent again
+    // only after its lease: `--mail-settle` that long to see it).
+    tokio::time::sleep(settle).await;
     let seen = count().await?;
     Ok(Mailed {
         offline: offline.len(),

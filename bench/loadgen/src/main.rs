@@ -295,7 +295,14 @@ async fn verify(
     );
     if let Some(wait) = args.mail_wait.filter(|_| args.offline_per_room > 0) {
         let emulator = format!("http://127.0.0.1:{}", args.emulator_port);
-        let m = checks::mailed(&emulator, seeded, args.offline_per_room, wait).await?;
+        let m = checks::mailed(
+            &emulator,
+            seeded,
+            args.offline_per_room,
+            wait,
+            args.mail_settle,
+        )
+        .await?;
         ok &= m.never == 0 && m.more_than_once == 0;
         line += &format!(
             "; offline members {} mailed once {} never {} more than once {}",

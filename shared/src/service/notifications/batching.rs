@@ -86,6 +86,7 @@ pub async fn deliver(ctx: &Ctx, job: &Job) -> anyhow::Result<Delivery> {
         mail.key = Some(claim_id.to_string());
         match mailer.send(&mail).await {
             Ok(()) => {
+                exit_if_armed();
                 if let Err(err) = repo::finish(&db, user, chat, claim_id, Outcome::Sent).await {
                     // The mail is out: retrying now would send it again. The claim stays;
                     // once its lease runs out the notification is sent again under this key
@@ -148,3 +149,17 @@ async fn defer(
 }
 
 // ---- the mail -----------------------------------------------------------------------------
+
+/// Fault (f) of the fault suite (bench/faults.sh, docs/RELIABILITY.md): with
+/// `FAULT_EXIT_AFTER_MAIL_ACCEPTED` set (non-empty), the process exits the moment SES has
+/// accepted a mail, before its claim records it, as a worker whose Lambda dies in that window.
+/// Read once per process; nothing sets it outside the suite.
+fn exit_if_armed() {
+    static ARMED: std::sync::LazyLock<bool> = std::sync::LazyLock::new(|| {
+        std::env::var_os("FAULT_EXIT_AFTER_MAIL_ACCEPTED").is_some_and(|v| !v.is_empty())
+    });
+    if *ARMED {
+        tracing::error!("fault injected: exiting after SES accepted a mail, before recording it");
+        std::process::exit(137);
+    }
+}

@@ -47,9 +47,18 @@ pub fn pool_for(
     // planning. The queries are written for generic plans (no `$1 IS NULL OR ...`), so ask
     // for those. (Behind RDS Proxy, named prepared statements pin a session anyway: see the
     // connection budget in docs/PERFORMANCE.md.)
+    //
+    // A generic plan is made once per connection, from the statistics of that moment, and
+    // kept for the connection's life (a Lambda instance's, hours). Made while the tables are
+    // small (a fresh deployment, a fresh `make dev`), it scanned `connections` and `messages`
+    // whole for every send, and kept doing so at 5,000 connections: the send statement went
+    // from 0.37 to 1.8 ms and the stack saturated (docs/PERFORMANCE.md). Every query here is
+    // written for an index, so sequential scans are priced out: the planner still takes one
+    // where no index serves (the sweepers' rare scans), never because a table looked small.
+    const SESSION: &str = "-c plan_cache_mode=force_generic_plan -c enable_seqscan=off";
     let options = match pg.get_options() {
-        Some(given) => format!("{given} -c plan_cache_mode=force_generic_plan"),
-        None => "-c plan_cache_mode=force_generic_plan".to_owned(),
+        Some(given) => format!("{given} {SESSION}"),
+        None => SESSION.to_owned(),
     };
     pg.options(&options);
     let manager = Manager::from_config(

@@ -65,7 +65,7 @@ async function mailTo(to) {
   return out;
 }
 
-async function waitFor(what, check, ms = 15000) {
+async function waitFor(check, ms = 15000) {
   const end = Date.now() + ms;
   for (;;) {
     const v = await check();
@@ -109,6 +109,8 @@ async function socket(user) {
 const alice = await register('Alice');
 const bob = await register('Bob');
 const mallory = await register('Mallory');
+// Alice and Bob's direct chat (section 2), where the file attempts run.
+let dmAliceBob;
 
 // 2. Many sockets for one account, and typing frames fanned out over them.
 {
@@ -135,12 +137,12 @@ const mallory = await register('Mallory');
   const refusedFrames = sender.events.filter((e) => e.type === 'error' && e.code === 'rate_limited').length;
   report('5 typing frames to a reader with every socket open', `${pushes} typing pushes (${open.length} sockets), ${refusedFrames} frames answered rate_limited`, pushes <= open.length);
   for (const s of [...sockets, sender]) s.ws.close();
-  globalThis.dmAliceBob = dm.json.id;
+  dmAliceBob = dm.json.id;
 }
 
 // 3. Reaching a stranger: a DM from Mallory to Alice is a request, with at most one mail.
 {
-  const verify = await waitFor('verification mail', async () => (await mailTo(alice.email)).find((m) => /verify/i.test(JSON.stringify(m))));
+  const verify = await waitFor(async () => (await mailTo(alice.email)).find((m) => /verify/i.test(JSON.stringify(m))));
   const token = verify && /verify-email#token=([A-Za-z0-9_-]+)/.exec(JSON.stringify(verify))?.[1];
   const verified = token ? (await call('POST', '/api/auth/verify-email', { body: { token } })).status : 'no mail';
   const asked = await call('POST', '/api/chats', { token: mallory.token, body: { kind: 'direct', member_ids: [alice.id] } });
@@ -151,7 +153,7 @@ const mallory = await register('Mallory');
   const list = await call('GET', '/api/chats', { token: alice.token });
   const seen = list.json.chats.find((c) => c.id === asked.json.id);
   const history = await call('GET', `/api/chats/${asked.json.id}/messages`, { token: alice.token });
-  const mails = await waitFor('request mail', async () => {
+  const mails = await waitFor(async () => {
     const m = (await mailTo(alice.email)).filter((x) => JSON.stringify(x).includes('wants to chat'));
     return m.length ? m : null;
   });
@@ -198,7 +200,7 @@ const mallory = await register('Mallory');
 
 // 5. Files: an upload URL reused after the check; the file of a deleted message.
 {
-  const chat = globalThis.dmAliceBob;
+  const chat = dmAliceBob;
   // A 1x1 PNG.
   const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
   const created = await call('POST', '/api/attachments', { token: alice.token, body: { chat_id: chat, filename: 'dot.png', content_type: 'image/png', size: png.length } });
@@ -207,7 +209,7 @@ const mallory = await register('Mallory');
   const completes = [];
   for (let i = 0; i < 10; i++) completes.push((await call('POST', `/api/attachments/${created.json.attachment.id}/complete`, { token: alice.token })).status);
   const early = await call('GET', `/api/attachments/${created.json.attachment.id}`, { token: alice.token });
-  const ready = await waitFor('ready', async () => {
+  const ready = await waitFor(async () => {
     const r = await call('GET', `/api/attachments/${created.json.attachment.id}`, { token: alice.token });
     return r.json?.attachment?.status === 'ready' ? r : null;
   }, 30000);

@@ -220,20 +220,13 @@ pub async fn list(
     })
 }
 
-/// A list cursor: the last chat's activity time (microseconds, as stored) and id.
+/// A list cursor: the last chat's activity time and id.
 fn cursor_of(at: DateTime<Utc>, id: ChatId) -> String {
-    format!("{}_{}", at.timestamp_micros(), id.0)
+    crate::service::cursor::encode(at, id.0)
 }
 
 fn parse_cursor(cursor: &str) -> Result<(DateTime<Utc>, ChatId), ApiError> {
-    let bad = || ApiError::new(ErrorCode::InvalidCursor, "cursor is not one this API gave");
-    let (micros, id) = cursor.split_once('_').ok_or_else(bad)?;
-    let at = micros
-        .parse::<i64>()
-        .ok()
-        .and_then(DateTime::from_timestamp_micros)
-        .ok_or_else(bad)?;
-    let id = uuid::Uuid::parse_str(id).map_err(|_| bad())?;
+    let (at, id) = crate::service::cursor::decode(cursor)?;
     Ok((at, ChatId(id)))
 }
 

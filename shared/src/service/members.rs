@@ -1,15 +1,14 @@
 //! `GET /api/chats/{id}/members`: a chat's members page by page, for a group too large to
 //! take in one answer (the chat itself embeds them all; the list embeds the first 20).
 
-use chrono::DateTime;
-
 use crate::auth::AuthUser;
 use crate::contract::chats::MemberPage;
-use crate::contract::{ChatId, ChatMember, ErrorCode, UserId};
+use crate::contract::{ChatId, ChatMember, UserId};
 use crate::ctx::Ctx;
 use crate::error::ApiError;
 use crate::repo::chats::{self, MemberKey};
 use crate::service::access::require_member;
+use crate::service::cursor;
 
 /// Members per page unless asked otherwise, and the most.
 pub const DEFAULT_MEMBER_PAGE: i64 = 100;
@@ -43,44 +42,30 @@ pub async fn page(
     })
 }
 
-/// A member cursor: `m` (member) or `r` (asked in), the joining time in microseconds (as
-/// stored) and the user id.
+/// A member cursor: `m` (member) or `r` (asked in), then the joining time and user id.
 fn cursor_of(key: MemberKey) -> String {
     let kind = if key.pending { 'r' } else { 'm' };
-    format!(
-        "{kind}_{}_{}",
-        key.joined_at.timestamp_micros(),
-        key.user_id.0
-    )
+    format!("{kind}_{}", cursor::encode(key.joined_at, key.user_id.0))
 }
 
-fn parse_cursor(cursor: &str) -> Result<MemberKey, ApiError> {
-    let bad = || ApiError::new(ErrorCode::InvalidCursor, "cursor is not one this API gave");
-    let mut parts = cursor.splitn(3, '_');
-    let (Some(kind), Some(micros), Some(id)) = (parts.next(), parts.next(), parts.next()) else {
-        return Err(bad());
+fn parse_cursor(given: &str) -> Result<MemberKey, ApiError> {
+    let pending = match given.split_once('_') {
+        Some(("m", _)) => false,
+        Some(("r", _)) => true,
+        _ => return Err(cursor::invalid()),
     };
-    let pending = match kind {
-        "m" => false,
-        "r" => true,
-        _ => return Err(bad()),
-    };
-    let joined_at = micros
-        .parse::<i64>()
-        .ok()
-        .and_then(DateTime::from_timestamp_micros)
-        .ok_or_else(bad)?;
-    let user_id = UserId(uuid::Uuid::parse_str(id).map_err(|_| bad())?);
+    let (joined_at, id) = cursor::decode(&given[2..])?;
     Ok(MemberKey {
         pending,
         joined_at,
-        user_id,
+        user_id: UserId(id),
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::DateTime;
 
     #[test]
     fn cursors_round_trip_and_refuse_others() {

@@ -9,6 +9,7 @@ pub mod attachments;
 pub mod audit;
 pub mod blocks;
 pub mod chats;
+pub mod cursor;
 pub mod deletion;
 pub mod health;
 pub mod limits;

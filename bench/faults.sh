@@ -9,8 +9,8 @@
 #   bench/faults.sh                     every fault, one after the other
 #   bench/faults.sh kill-gateway ...    the named ones (none restart-postgres kill-gateway
 #                                       restart-emulator gone-storm sqs-3x, and
-#                                       mail-worker-dies: not in "every", ~9 minutes, and its
-#                                       verdict counts the second mail it is expected to cause)
+#                                       mail-worker-dies: not in "every", ~9 minutes: it
+#                                       waits out the claims' lease for the mails cut off)
 #   bench/faults.sh inject NAME         inject one fault into the running stack (what the
 #                                       load generator's --fault runs)
 # Needs `make dev` not running (it uses the same ports). USERS, RATE, DURATION override the load.

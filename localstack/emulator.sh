@@ -21,7 +21,8 @@ case "$cmd" in
 start)
     port=${2:?port required}; log=${3:?log file required}
     install
-    "$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+    # moto_server with SES sending events added (localstack/moto_server.py)
+    "$venv/bin/python" "$root/localstack/moto_server.py" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
     pid=$!
     for _ in $(seq 1 100); do
         if curl -s -o /dev/null "http://127.0.0.1:$port/moto-api/"; then echo "$pid"; exit 0; fi

@@ -67,6 +67,12 @@ pub struct Config {
     pub email_queue_url: Option<String>,
     /// `EMAIL_FROM`: the verified SES sender identity.
     pub email_from: Option<String>,
+    /// `EMAIL_CONFIGURATION_SET`: the SES configuration set mails are sent with; its `Send`
+    /// events tell the e-mail events worker what SES accepted (docs/EMAIL.md). Optional.
+    pub email_configuration_set: Option<String>,
+    /// `EMAIL_EVENTS_QUEUE_URL`: the queue of SES's sending events (locally polled by the
+    /// gateway for the e-mail events worker; in AWS its event source).
+    pub email_events_queue_url: Option<String>,
     /// `APP_URL`: where the SPA lives, for links in e-mails (default http://127.0.0.1:3000).
     pub app_url: String,
     /// `API_URL`: where the REST API is reachable from a mail client, for unsubscribe links
@@ -197,6 +203,8 @@ impl Config {
             media_queue_url: src.get("MEDIA_QUEUE_URL"),
             email_queue_url: src.get("EMAIL_QUEUE_URL"),
             email_from: src.get("EMAIL_FROM"),
+            email_configuration_set: src.get("EMAIL_CONFIGURATION_SET"),
+            email_events_queue_url: src.get("EMAIL_EVENTS_QUEUE_URL"),
             app_url,
             api_url,
             email_delay: Duration::from_secs(email_delay),

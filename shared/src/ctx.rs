@@ -29,6 +29,8 @@ pub struct Ctx {
     pub email_queue: Option<Queue>,
     /// SESv2 with the sender identity (`EMAIL_FROM`).
     pub mailer: Option<Mailer>,
+    /// SES's sending events (`EMAIL_EVENTS_QUEUE_URL`), read by the e-mail events worker.
+    pub email_events_queue: Option<Queue>,
     /// The fan-out worker's queue (`FANOUT_QUEUE_URL`).
     pub fanout_queue: Option<Queue>,
     /// Outbox rows this process announced, to be deleted with the next flush.
@@ -88,10 +90,14 @@ impl Ctx {
             .fanout_queue_url
             .clone()
             .map(|url| Queue::new(sqs.clone(), url));
-        self.mailer = config
-            .email_from
+        self.email_events_queue = config
+            .email_events_queue_url
             .clone()
-            .map(|from| Mailer::new(aws_sdk_sesv2::Client::new(sdk), from));
+            .map(|url| Queue::new(sqs.clone(), url));
+        self.mailer = config.email_from.clone().map(|from| {
+            Mailer::new(aws_sdk_sesv2::Client::new(sdk), from)
+                .with_configuration_set(config.email_configuration_set.clone())
+        });
         self
     }
 
@@ -107,6 +113,7 @@ impl Ctx {
             media_queue: None,
             email_queue: None,
             mailer: None,
+            email_events_queue: None,
             fanout_queue: None,
             outbox: Arc::default(),
             sequencer,

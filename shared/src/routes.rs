@@ -121,6 +121,14 @@ pub const EMAIL_WORKER: SqsWorker = SqsWorker {
     handler: api::notifications::email_worker,
 };
 
+/// The e-mail events worker: SES's `Send` events settle notifications their worker sent
+/// but did not record (docs/EMAIL.md).
+pub const EMAIL_EVENTS: SqsWorker = SqsWorker {
+    function: "email-events",
+    queue: |ctx| ctx.email_events_queue.as_ref(),
+    handler: api::notifications::email_events,
+};
+
 /// The fan-out worker: announces the changes of chats too large to push to from the request.
 pub const FANOUT_WORKER: SqsWorker = SqsWorker {
     function: "fanout-worker",
@@ -129,10 +137,11 @@ pub const FANOUT_WORKER: SqsWorker = SqsWorker {
 };
 
 /// Every SQS-triggered worker.
-pub const SQS_WORKERS: &[SqsWorker] = &[MEDIA_WORKER, EMAIL_WORKER, FANOUT_WORKER];
+pub const SQS_WORKERS: &[SqsWorker] = &[MEDIA_WORKER, EMAIL_WORKER, EMAIL_EVENTS, FANOUT_WORKER];
 const SQS_NAMES: &[(&str, &str)] = &[
     ("MEDIA_WORKER", MEDIA_WORKER.function),
     ("EMAIL_WORKER", EMAIL_WORKER.function),
+    ("EMAIL_EVENTS", EMAIL_EVENTS.function),
     ("FANOUT_WORKER", FANOUT_WORKER.function),
 ];
 

@@ -15,6 +15,7 @@ pub struct Aws {
     pub s3: aws_sdk_s3::Client,
     pub sqs: aws_sdk_sqs::Client,
     pub ses: aws_sdk_sesv2::Client,
+    pub sns: aws_sdk_sns::Client,
 }
 
 impl Aws {
@@ -24,6 +25,7 @@ impl Aws {
             s3: shared::clients::s3_client(&sdk, true),
             sqs: aws_sdk_sqs::Client::new(&sdk),
             ses: aws_sdk_sesv2::Client::new(&sdk),
+            sns: aws_sdk_sns::Client::new(&sdk),
         }
     }
 }
@@ -55,6 +57,9 @@ pub struct TestAws {
     pub email_queue: String,
     pub email_dlq: String,
     pub fanout_queue: String,
+    /// Where SES's Send events for the test's configuration set arrive.
+    pub email_events_queue: String,
+    pub configuration_set: String,
     pub sender: String,
 }
 
@@ -67,13 +72,16 @@ impl TestAws {
             ("MEDIA_QUEUE_URL", self.media_queue.clone()),
             ("EMAIL_QUEUE_URL", self.email_queue.clone()),
             ("FANOUT_QUEUE_URL", self.fanout_queue.clone()),
+            ("EMAIL_EVENTS_QUEUE_URL", self.email_events_queue.clone()),
+            ("EMAIL_CONFIGURATION_SET", self.configuration_set.clone()),
             ("EMAIL_FROM", self.sender.clone()),
         ]
     }
 }
 
-/// Creates a bucket, the media, e-mail and fan-out queues with dead-letter queues, and a
-/// sender identity.
+/// Creates a bucket, the media, e-mail, e-mail events and fan-out queues with dead-letter
+/// queues, a sender identity, and a configuration set whose Send events reach the e-mail
+/// events queue through an SNS topic (as infra/template.yaml and `make dev` wire them).
 pub async fn provision(aws: &Aws, endpoint: &str) -> TestAws {
     let suffix = &uuid::Uuid::new_v4().simple().to_string()[..12];
     let bucket = format!("test-attachments-{suffix}");
@@ -107,6 +115,9 @@ pub async fn provision(aws: &Aws, endpoint: &str) -> TestAws {
     let (media_queue, media_dlq) = queue_with_dlq(aws, &format!("test-media-{suffix}")).await;
     let (email_queue, email_dlq) = queue_with_dlq(aws, &format!("test-email-{suffix}")).await;
     let (fanout_queue, _) = queue_with_dlq(aws, &format!("test-fanout-{suffix}")).await;
+    let (email_events_queue, _) = queue_with_dlq(aws, &format!("test-email-events-{suffix}")).await;
+    let configuration_set = format!("test-{suffix}");
+    send_events_to(aws, &configuration_set, &email_events_queue).await;
     let sender = format!("notify-{suffix}@messenger.test");
     aws.ses
         .create_email_identity()
@@ -122,8 +133,58 @@ pub async fn provision(aws: &Aws, endpoint: &str) -> TestAws {
         email_queue,
         email_dlq,
         fanout_queue,
+        email_events_queue,
+        configuration_set,
         sender,
     }
+}
+
+/// A configuration set whose `Send` events go to an SNS topic delivering raw to `queue`.
+async fn send_events_to(aws: &Aws, configuration_set: &str, queue: &str) {
+    use aws_sdk_sesv2::types::{EventDestinationDefinition, EventType, SnsDestination};
+    let topic = aws
+        .sns
+        .create_topic()
+        .name(configuration_set)
+        .send()
+        .await
+        .expect("create the events topic")
+        .topic_arn
+        .expect("topic arn");
+    let queue_arn = queue_arn(aws, queue).await;
+    aws.sns
+        .subscribe()
+        .topic_arn(&topic)
+        .protocol("sqs")
+        .endpoint(queue_arn)
+        .attributes("RawMessageDelivery", "true")
+        .send()
+        .await
+        .expect("subscribe the events queue");
+    aws.ses
+        .create_configuration_set()
+        .configuration_set_name(configuration_set)
+        .send()
+        .await
+        .expect("create the configuration set");
+    let destination = EventDestinationDefinition::builder()
+        .enabled(true)
+        .matching_event_types(EventType::Send)
+        .sns_destination(
+            SnsDestination::builder()
+                .topic_arn(topic)
+                .build()
+                .expect("sns destination"),
+        )
+        .build();
+    aws.ses
+        .create_configuration_set_event_destination()
+        .configuration_set_name(configuration_set)
+        .event_destination_name("send-events")
+        .event_destination(destination)
+        .send()
+        .await
+        .expect("create the event destination");
 }
 
 async fn queue_with_dlq(aws: &Aws, name: &str) -> (String, String) {
@@ -136,17 +197,7 @@ async fn queue_with_dlq(aws: &Aws, name: &str) -> (String, String) {
         .expect("create the dead-letter queue")
         .queue_url
         .expect("queue url");
-    let arn = aws
-        .sqs
-        .get_queue_attributes()
-        .queue_url(&dlq)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .expect("dead-letter queue attributes")
-        .attributes
-        .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
-        .expect("queue arn");
+    let arn = queue_arn(aws, &dlq).await;
     let redrive = serde_json::json!({
         "deadLetterTargetArn": arn,
         "maxReceiveCount": MAX_RECEIVE_COUNT.to_string(),
@@ -169,6 +220,19 @@ async fn queue_with_dlq(aws: &Aws, name: &str) -> (String, String) {
         .queue_url
         .expect("queue url");
     (queue, dlq)
+}
+
+async fn queue_arn(aws: &Aws, queue: &str) -> String {
+    aws.sqs
+        .get_queue_attributes()
+        .queue_url(queue)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .expect("queue attributes")
+        .attributes
+        .and_then(|a| a.get(&QueueAttributeName::QueueArn).cloned())
+        .expect("queue arn")
 }
 
 /// How many messages a queue holds (visible and in flight), as SQS counts them.

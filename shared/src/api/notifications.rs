@@ -27,6 +27,16 @@ pub fn email_worker(ctx: Ctx, record: SqsMessage) -> SqsFuture {
     })
 }
 
+/// The e-mail events worker: one SES sending event (`service::notifications::events`).
+pub fn email_events(ctx: Ctx, record: SqsMessage) -> SqsFuture {
+    Box::pin(async move {
+        let body = record.body.as_deref().unwrap_or_default();
+        let seen = notifications::events::handle(&ctx, body).await?;
+        tracing::debug!(seen = ?seen, "SES event done");
+        Ok(())
+    })
+}
+
 #[derive(Template)]
 #[template(path = "unsubscribe.html")]
 struct Page<'a> {

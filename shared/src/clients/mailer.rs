@@ -27,20 +27,37 @@ pub enum MailError {
     /// Refused for good (bad address, unverified sender, malformed request): SES's code.
     #[error("SES refused the mail: {0}")]
     Permanent(String),
-    /// Throttling, quotas, a paused account, the network: worth retrying.
+    /// SES answered with an error worth retrying (throttling, quotas, a paused account, its
+    /// own 5xx), or the request never left: the mail was not accepted.
     #[error("SES: {0:#}")]
     Transient(anyhow::Error),
+    /// No answer (a timeout, the connection lost mid-request, an answer that did not parse):
+    /// SES may have accepted the mail. Its `Send` event or the claim's lease decides.
+    #[error("SES, outcome unknown: {0:#}")]
+    Unknown(anyhow::Error),
 }
 
 #[derive(Clone, Debug)]
 pub struct Mailer {
     ses: aws_sdk_sesv2::Client,
     from: String,
+    configuration_set: Option<String>,
 }
 
 impl Mailer {
     pub fn new(ses: aws_sdk_sesv2::Client, from: String) -> Self {
-        Self { ses, from }
+        Self {
+            ses,
+            from,
+            configuration_set: None,
+        }
+    }
+
+    /// Sends with this SES configuration set: its event destination publishes a `Send`
+    /// event, with the mail's tags, for every mail SES accepts (docs/EMAIL.md).
+    pub fn with_configuration_set(mut self, name: Option<String>) -> Self {
+        self.configuration_set = name;
+        self
     }
 
     pub async fn send(&self, mail: &OutgoingMail) -> Result<(), MailError> {
@@ -76,7 +93,8 @@ impl Mailer {
                     .map_err(|e| MailError::Transient(e.into()))?,
             );
         }
-        send.from_email_address(&self.from)
+        send.set_configuration_set_name(self.configuration_set.clone())
+            .from_email_address(&self.from)
             .destination(Destination::builder().to_addresses(&mail.to).build())
             .content(EmailContent::builder().simple(message.build()).build())
             .send()
@@ -87,9 +105,12 @@ impl Mailer {
 }
 
 fn classify(err: SdkError<SendEmailError, aws_sdk_sesv2::config::http::HttpResponse>) -> MailError {
-    let SdkError::ServiceError(service) = &err else {
-        // Timeouts, connection and response errors: SES may be fine a moment later.
-        return MailError::Transient(err.into());
+    let service = match &err {
+        SdkError::ServiceError(service) => service,
+        // The request was never sent.
+        SdkError::ConstructionFailure(_) => return MailError::Transient(err.into()),
+        // Timeouts, connection and response errors: SES may have taken the mail.
+        _ => return MailError::Unknown(err.into()),
     };
     let code = service.err().code().unwrap_or("unknown").to_owned();
     let status = service.raw().status().as_u16();

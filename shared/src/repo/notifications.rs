@@ -249,6 +249,22 @@ pub async fn finish(
     Ok(())
 }
 
+/// Settles the claim `claim_id` as sent, whoever holds it (SES said it accepted the mail):
+/// as [`finish`] with [`Outcome::Sent`]. False when no claim has that id (already settled,
+/// or released).
+pub async fn settle_accepted(db: &impl GenericClient, claim_id: Uuid) -> Result<bool, ApiError> {
+    let n = super::execute(
+        db,
+        "UPDATE email_notifications SET \
+           notified_seq = greatest(notified_seq, sending_upto), last_sent_at = now(), \
+           sending_id = NULL, sending_since = NULL, sending_upto = NULL \
+         WHERE sending_id = $1",
+        &[&claim_id],
+    )
+    .await?;
+    Ok(n > 0)
+}
+
 /// Gives a claim up without settling anything (SES failed in a way worth retrying).
 pub async fn release(
     db: &impl GenericClient,

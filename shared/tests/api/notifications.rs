@@ -5,7 +5,8 @@
 
 use aws_lambda_events::sqs::SqsMessage;
 use serde_json::json;
-use shared::routes::EMAIL_WORKER;
+use shared::clients::mailer::OutgoingMail;
+use shared::routes::{EMAIL_EVENTS, EMAIL_WORKER};
 use shared::service::notifications::{self, Delivery, Job};
 use testkit::aws::SentMail;
 use testkit::stack::TestStack;
@@ -255,6 +256,22 @@ async fn the_same_job_delivered_twice_sends_one_email() {
     assert!(!state(&app, &bob, &chat).await.get::<_, bool>("sending"));
 }
 
+/// Leaves `user`'s notification of message 1 in `chat` claimed, as by a worker that died
+/// holding the claim; returns the claim's id (the notification's key).
+async fn claimed_by_a_dead_worker(app: &TestApp, user: &TestUser, chat: &str) -> uuid::Uuid {
+    let key = uuid::Uuid::new_v4();
+    app.db()
+        .await
+        .execute(
+            "UPDATE email_notifications SET sending_id = $3, sending_since = now(), sending_upto = 1 \
+             WHERE user_id = $1::text::uuid AND chat_id = $2::text::uuid",
+            &[&user.id, &chat, &key],
+        )
+        .await
+        .unwrap();
+    key
+}
+
 #[tokio::test]
 async fn a_claim_whose_worker_died_is_mailed_after_its_lease_not_dropped() {
     let app = app().await;
@@ -263,16 +280,7 @@ async fn a_claim_whose_worker_died_is_mailed_after_its_lease_not_dropped() {
     let job = take_jobs(&app).await.remove(0);
 
     // A worker claimed the notification and died before SES took the mail.
-    let key = uuid::Uuid::new_v4();
-    app.db()
-        .await
-        .execute(
-            "UPDATE email_notifications SET sending_id = $3, sending_since = now(), sending_upto = 1 \
-             WHERE user_id = $1::text::uuid AND chat_id = $2::text::uuid",
-            &[&bob.id, &chat, &key],
-        )
-        .await
-        .unwrap();
+    claimed_by_a_dead_worker(&app, &bob, &chat).await;
     let handler = EMAIL_WORKER.handler;
     assert!(
         handler(app.ctx.clone(), job.clone()).await.is_err(),
@@ -299,6 +307,74 @@ async fn a_claim_whose_worker_died_is_mailed_after_its_lease_not_dropped() {
     // The job delivered once more finds it mailed.
     handler(app.ctx.clone(), job).await.unwrap();
     assert_eq!(mail_to(&app, &bob).await.len(), 1);
+}
+
+#[tokio::test]
+async fn a_worker_that_died_after_ses_accepted_is_settled_by_the_send_event_not_mailed_twice() {
+    let app = app().await;
+    let (alice, bob, chat) = alice_and_bob(&app).await;
+    app.send_message(&alice.access_token, &chat, "hello").await;
+    let job = take_jobs(&app).await.remove(0);
+
+    // A worker claimed the notification, SES accepted its mail (sent with the configuration
+    // set and the key, as the worker sends), and it died before recording that.
+    let key = claimed_by_a_dead_worker(&app, &bob, &chat).await;
+    let mail = OutgoingMail {
+        to: bob.email.clone(),
+        subject: "1 new message from Alice".into(),
+        text: "hello".into(),
+        html: "<p>hello</p>".into(),
+        headers: vec![],
+        key: Some(key.to_string()),
+    };
+    app.ctx.mailer.as_ref().unwrap().send(&mail).await.unwrap();
+    assert!(state(&app, &bob, &chat).await.get::<_, bool>("sending"));
+
+    // SES's Send event reaches the events worker, which settles the claim.
+    let events = testkit::aws::drain(&app.ctx, app.aws_clients(), &EMAIL_EVENTS).await;
+    assert!(events >= 1, "the Send event of the accepted mail");
+    let row = state(&app, &bob, &chat).await;
+    assert!(!row.get::<_, bool>("sending"));
+    assert_eq!(row.get::<_, i64>("notified_seq"), 1);
+
+    // The job comes back (after its lease it would have been sent again): nothing to send.
+    let handler = EMAIL_WORKER.handler;
+    handler(app.ctx.clone(), job.clone()).await.unwrap();
+    assert_eq!(mail_to(&app, &bob).await.len(), 1);
+
+    // A mail the worker recorded itself: its Send event finds nothing to settle.
+    let carol = app.verified_user("Carol").await;
+    let chat2 = direct_chat(&app, &alice, &carol).await;
+    app.send_message(&alice.access_token, &chat2, "hi Carol")
+        .await;
+    run_worker(&app).await;
+    assert_eq!(mail_to(&app, &carol).await.len(), 1);
+    let before = state(&app, &carol, &chat2).await;
+    testkit::aws::drain(&app.ctx, app.aws_clients(), &EMAIL_EVENTS).await;
+    let after = state(&app, &carol, &chat2).await;
+    assert_eq!(
+        before.get::<_, chrono::DateTime<chrono::Utc>>("last_sent_at"),
+        after.get::<_, chrono::DateTime<chrono::Utc>>("last_sent_at")
+    );
+    assert_eq!(after.get::<_, i64>("notified_seq"), 1);
+}
+
+#[tokio::test]
+async fn ses_events_that_are_not_send_events_or_not_json_are_told_apart() {
+    use shared::service::notifications::events::{self, Seen};
+    let app = app().await;
+    let delivery = json!({"eventType": "Delivery", "mail": {"tags": {}}}).to_string();
+    assert_eq!(
+        events::handle(&app.ctx, &delivery).await.unwrap(),
+        Seen::Ignored
+    );
+    let untagged = json!({"eventType": "Send", "mail": {"tags": {"ses:configuration-set": ["x"]}}});
+    let wrapped = json!({"Type": "Notification", "Message": untagged.to_string()}).to_string();
+    assert_eq!(
+        events::handle(&app.ctx, &wrapped).await.unwrap(),
+        Seen::Nothing
+    );
+    assert!(events::handle(&app.ctx, "not json").await.is_err());
 }
 
 #[tokio::test]

@@ -75,6 +75,7 @@ pub async fn deliver(ctx: &Ctx, job: &Job) -> anyhow::Result<Delivery> {
         anyhow::bail!("another job claimed this notification first");
     };
     let after = r.last_read_seq.max(notified);
+    let mut maybe_sent = false;
     let sent = async {
         let missed = repo::missed(&db, user, chat, after, r.last_seq, PREVIEWS).await?;
         if missed.count == 0 {
@@ -101,14 +102,29 @@ pub async fn deliver(ctx: &Ctx, job: &Job) -> anyhow::Result<Delivery> {
                 Ok(Delivery::Rejected)
             }
             Err(MailError::Transient(err)) => Err(err),
+            Err(MailError::Unknown(err)) => {
+                maybe_sent = true;
+                Err(err)
+            }
         }
     }
     .await;
-    if sent.is_err() {
+    // A mail SES may have taken keeps its claim: its Send event settles it if it went out
+    // (`settle_accepted`), else the lease runs out and it is sent again under this key.
+    if sent.is_err() && !maybe_sent {
         // Best effort: otherwise the claim blocks retries until its lease runs out.
         let _ = repo::release(&db, user, chat, claim_id).await;
     }
     sent
+}
+
+/// SES's `Send` event for the notification `key`: the mail went out. Settles its claim as
+/// [`deliver`] does when it hears so from SES itself, so a worker that died between SES
+/// accepting and recording (or lost SES's answer) leaves no claim to be sent again once its
+/// lease runs out. A claim already settled, or given up and claimed anew, is left alone.
+pub async fn accepted(ctx: &Ctx, key: Uuid) -> anyhow::Result<bool> {
+    let db = ctx.db.get().await?;
+    Ok(repo::settle_accepted(&db, key).await?)
 }
 
 /// A mail went out less than a window ago: queue one job for the window's end, unless one

@@ -7,6 +7,10 @@ use aws_sdk_sesv2::types::{
     Body, Content, Destination, EmailContent, Message, MessageHeader, MessageTag,
 };
 
+/// The message tag that carries a notification's idempotency key (its claim's id), in SES's
+/// sending events too (`service::notifications::events`).
+pub const KEY_TAG: &str = "notification_id";
+
 /// A mail ready to go: plain text and HTML, and headers of its own (e.g. List-Unsubscribe).
 #[derive(Debug, Clone)]
 pub struct OutgoingMail {
@@ -87,7 +91,7 @@ impl Mailer {
         if let Some(key) = &mail.key {
             send = send.email_tags(
                 MessageTag::builder()
-                    .name("notification_id")
+                    .name(KEY_TAG)
                     .value(key)
                     .build()
                     .map_err(|e| MailError::Transient(e.into()))?,

@@ -221,45 +221,30 @@ pub enum Outcome<'a> {
     Nothing,
 }
 
-/// Ends a claim with its outcome: the messages up to its seq are settled.
+/// Ends the claim `claim_id` with its outcome, whoever holds it (its worker, or SES's Send
+/// event for it): the messages up to its seq are settled. False when no claim has that id
+/// (already settled, or released).
 pub async fn finish(
     db: &impl GenericClient,
-    user: UserId,
-    chat: ChatId,
     claim_id: Uuid,
     outcome: Outcome<'_>,
-) -> Result<(), ApiError> {
+) -> Result<bool, ApiError> {
     let (stamp, failure) = match outcome {
         Outcome::Sent => (true, None),
         Outcome::Rejected(code) => (true, Some(code)),
         Outcome::Nothing => (false, None),
     };
-    super::execute(
-        db,
-        "UPDATE email_notifications SET \
-           notified_seq = greatest(notified_seq, sending_upto), \
-           last_sent_at = CASE WHEN $4 THEN now() ELSE last_sent_at END, \
-           failed_at = CASE WHEN $5::text IS NULL THEN failed_at ELSE now() END, \
-           failure = coalesce($5, failure), \
-           sending_id = NULL, sending_since = NULL, sending_upto = NULL \
-         WHERE user_id = $1 AND chat_id = $2 AND sending_id = $3",
-        &[&user.0, &chat.0, &claim_id, &stamp, &failure],
-    )
-    .await?;
-    Ok(())
-}
-
-/// Settles the claim `claim_id` as sent, whoever holds it (SES said it accepted the mail):
-/// as [`finish`] with [`Outcome::Sent`]. False when no claim has that id (already settled,
-/// or released).
-pub async fn settle_accepted(db: &impl GenericClient, claim_id: Uuid) -> Result<bool, ApiError> {
+    // A claim's id is unique among the claims in flight (V12's index).
     let n = super::execute(
         db,
         "UPDATE email_notifications SET \
-           notified_seq = greatest(notified_seq, sending_upto), last_sent_at = now(), \
+           notified_seq = greatest(notified_seq, sending_upto), \
+           last_sent_at = CASE WHEN $2 THEN now() ELSE last_sent_at END, \
+           failed_at = CASE WHEN $3::text IS NULL THEN failed_at ELSE now() END, \
+           failure = coalesce($3, failure), \
            sending_id = NULL, sending_since = NULL, sending_upto = NULL \
          WHERE sending_id = $1",
-        &[&claim_id],
+        &[&claim_id, &stamp, &failure],
     )
     .await?;
     Ok(n > 0)

@@ -79,7 +79,7 @@ pub async fn deliver(ctx: &Ctx, job: &Job) -> anyhow::Result<Delivery> {
     let sent = async {
         let missed = repo::missed(&db, user, chat, after, r.last_seq, PREVIEWS).await?;
         if missed.count == 0 {
-            repo::finish(&db, user, chat, claim_id, Outcome::Nothing).await?;
+            repo::finish(&db, claim_id, Outcome::Nothing).await?;
             return Ok(Delivery::Skipped("nothing_new"));
         }
         let token = unsubscribe::issue(&ctx.config, user)?;
@@ -88,7 +88,7 @@ pub async fn deliver(ctx: &Ctx, job: &Job) -> anyhow::Result<Delivery> {
         match mailer.send(&mail).await {
             Ok(()) => {
                 exit_if_armed();
-                if let Err(err) = repo::finish(&db, user, chat, claim_id, Outcome::Sent).await {
+                if let Err(err) = repo::finish(&db, claim_id, Outcome::Sent).await {
                     // The mail is out: retrying now would send it again. The claim stays;
                     // once its lease runs out the notification is sent again under this key
                     // (at least once: a duplicate here, never a loss).
@@ -98,7 +98,7 @@ pub async fn deliver(ctx: &Ctx, job: &Job) -> anyhow::Result<Delivery> {
             }
             Err(MailError::Permanent(code)) => {
                 tracing::warn!(user_id = %user.0, chat_id = %chat.0, code = %code, "SES refused the notification for good");
-                repo::finish(&db, user, chat, claim_id, Outcome::Rejected(&code)).await?;
+                repo::finish(&db, claim_id, Outcome::Rejected(&code)).await?;
                 Ok(Delivery::Rejected)
             }
             Err(MailError::Transient(err)) => Err(err),
@@ -110,21 +110,12 @@ pub async fn deliver(ctx: &Ctx, job: &Job) -> anyhow::Result<Delivery> {
     }
     .await;
     // A mail SES may have taken keeps its claim: its Send event settles it if it went out
-    // (`settle_accepted`), else the lease runs out and it is sent again under this key.
+    // (`events::handle`), else the lease runs out and it is sent again under this key.
     if sent.is_err() && !maybe_sent {
         // Best effort: otherwise the claim blocks retries until its lease runs out.
         let _ = repo::release(&db, user, chat, claim_id).await;
     }
     sent
-}
-
-/// SES's `Send` event for the notification `key`: the mail went out. Settles its claim as
-/// [`deliver`] does when it hears so from SES itself, so a worker that died between SES
-/// accepting and recording (or lost SES's answer) leaves no claim to be sent again once its
-/// lease runs out. A claim already settled, or given up and claimed anew, is left alone.
-pub async fn accepted(ctx: &Ctx, key: Uuid) -> anyhow::Result<bool> {
-    let db = ctx.db.get().await?;
-    Ok(repo::settle_accepted(&db, key).await?)
 }
 
 /// A mail went out less than a window ago: queue one job for the window's end, unless one

@@ -9,10 +9,9 @@ use anyhow::Context as _;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use crate::clients::mailer::KEY_TAG;
 use crate::ctx::Ctx;
-
-/// The tag that carries a notification's idempotency key (its claim's id).
-pub const KEY_TAG: &str = "notification_id";
+use crate::repo::notifications::{self as repo, Outcome};
 
 /// The part of an SES event the worker reads.
 #[derive(Debug, Deserialize)]
@@ -66,8 +65,10 @@ pub async fn handle(ctx: &Ctx, body: &str) -> anyhow::Result<Seen> {
     let Some(key) = key.and_then(|k| Uuid::parse_str(k).ok()) else {
         return Ok(Seen::Nothing);
     };
-    let settled = super::batching::accepted(ctx, key).await?;
-    if settled {
+    // Settled as the worker settles a mail SES accepted; a claim already settled, or given up
+    // and claimed anew under another id, is left alone.
+    let db = ctx.db.get().await?;
+    if repo::finish(&db, key, Outcome::Sent).await? {
         tracing::warn!(notification_id = %key, "SES accepted a notification its worker had not recorded; settled from its Send event");
         Ok(Seen::Settled)
     } else {

@@ -11,7 +11,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 profiles=${PROFILES:-release}
-pkgs=(-p health -p users-me -p messages-send -p migrate -p auth-register -p chats-create)
+pkgs=(-p health -p users-me -p messages-send -p migrate -p auth-register -p chats-create -p chats-request)
 dirs=()
 for p in $profiles; do
     echo "==> building ${pkgs[*]} with --profile $p" >&2

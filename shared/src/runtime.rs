@@ -18,8 +18,12 @@ use crate::secrets;
 
 pub type Error = lambda_runtime::Error;
 
+/// One thread: a Lambda instance serves one event at a time on (a share of) one vCPU, so a
+/// multi-threaded runtime only hands the event's tasks (the pushes, the database connection's)
+/// between threads. On one thread the send's 10 pushes cost 0.87x the CPU (bench/coldstart,
+/// docs/PERFORMANCE.md). Password hashing still leaves it (`spawn_blocking`).
 fn block_on<F: std::future::Future<Output = Result<(), Error>>>(f: F) -> Result<(), Error> {
-    tokio::runtime::Builder::new_multi_thread()
+    tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?
         .block_on(f)

@@ -120,6 +120,7 @@ async fn drive(
     let mem_connected = procs::memory_mb(gateway);
 
     let cpu_start = procs::cpu_seconds(stack);
+    let core_start = args.pin_stack.and_then(procs::core_ticks);
     let running = run::start(
         &args.base,
         seeded,
@@ -160,6 +161,7 @@ async fn drive(
     }
     let send_secs = running.stop_sending();
     let cpu_end = procs::cpu_seconds(stack);
+    let core_end = args.pin_stack.and_then(procs::core_ticks);
     if let Some(fault) = fault {
         fault.await?;
     }
@@ -217,6 +219,18 @@ async fn drive(
             f64::NAN
         }
     );
+    if let (Some(cpu), Some(a), Some(b)) = (args.pin_stack, core_start, core_end) {
+        let d: Vec<u64> = (0..4).map(|i| b[i].saturating_sub(a[i])).collect();
+        let all = d.iter().sum::<u64>().max(1) as f64;
+        let pc = |i: usize| 100.0 * d[i] as f64 / all;
+        println!(
+            "stack's core {cpu} while sending: busy {:.1} %, irq and softirq {:.1} %, steal {:.1} %, idle {:.1} %",
+            pc(0),
+            pc(1),
+            pc(2),
+            pc(3)
+        );
+    }
     let samples: Vec<String> = memory.iter().map(|(t, m)| format!("{t}s {m:.0}")).collect();
     println!(
         "gateway memory MB: before {:.0}, connected {:.0}, while sending [{}], after {:.0}, peak {:.0}",

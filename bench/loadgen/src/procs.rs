@@ -148,3 +148,27 @@ pub fn pin(pid: u32, cpu: usize) -> anyhow::Result<()> {
     anyhow::ensure!(status.success(), "taskset failed for pid {pid}");
     Ok(())
 }
+
+/// What one core's time went to so far, in clock ticks: `[busy (user, nice, system), softirq
+/// and irq, steal (taken by the hypervisor), idle and iowait]`. On a virtual machine the stack's
+/// core can lose a share of its time to steal, which no process's own CPU time shows.
+pub fn core_ticks(cpu: usize) -> Option<[u64; 4]> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let name = format!("cpu{cpu}");
+    let line = stat
+        .lines()
+        .find(|l| l.split_whitespace().next() == Some(name.as_str()))?;
+    let f: Vec<u64> = line
+        .split_whitespace()
+        .skip(1)
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    let get = |i: usize| f.get(i).copied().unwrap_or(0);
+    // user nice system idle iowait irq softirq steal
+    Some([
+        get(0) + get(1) + get(2),
+        get(5) + get(6),
+        get(7),
+        get(3) + get(4),
+    ])
+}

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use chrono::Utc;
+use futures::stream::{SplitSink, SplitStream};
 use futures::{SinkExt as _, StreamExt as _};
 use rand::RngCore as _;
 use serde_json::{Map, Value, json};
@@ -228,17 +229,22 @@ fn event(parts: &EventParts<'_>, extra: Value) -> anyhow::Result<ApiGatewayWebso
     Ok(serde_json::from_value(event)?)
 }
 
-async fn run_route(
-    state: &WsState,
-    route: &WsRoute,
+/// Runs a route's function. Boxed: a route's future is tens of KB (the handlers' futures and
+/// the event inside it), and unboxed it would be part of every socket's task, held for the
+/// socket's whole life however idle (36 KB of each socket's 55 KB; docs/PERFORMANCE.md).
+fn run_route<'a>(
+    state: &'a WsState,
+    route: &'a WsRoute,
     event: ApiGatewayWebsocketProxyRequest,
-) -> (i64, String) {
-    let out = state.functions.ws(&state.ctx, route, event).await;
-    let body = match out.body {
-        Some(EventBody::Text(t)) => t,
-        _ => String::new(),
-    };
-    (out.status_code, body)
+) -> futures::future::BoxFuture<'a, (i64, String)> {
+    Box::pin(async move {
+        let out = state.functions.ws(&state.ctx, route, event).await;
+        let body = match out.body {
+            Some(EventBody::Text(t)) => t,
+            _ => String::new(),
+        };
+        (out.status_code, body)
+    })
 }
 
 /// `GET /ws`: runs `$connect`, then upgrades (or refuses with `$connect`'s status).
@@ -321,6 +327,9 @@ pub async fn upgrade(
             failed_state.registry.with(|c| c.remove(&failed_id));
         })
         .on_upgrade(move |socket| {
+            // Split here, so the socket's task holds its two halves (the socket itself lives
+            // once, behind them), not a copy of the socket in its first state.
+            let (sink, stream) = socket.split();
             tracked(
                 state.registry.clone(),
                 run_socket(
@@ -329,7 +338,7 @@ pub async fn upgrade(
                     connected_at.timestamp_millis(),
                     source_ip,
                     user_agent,
-                    socket,
+                    (sink, stream),
                     rx,
                 ),
             )
@@ -351,10 +360,9 @@ async fn run_socket(
     connected_at: i64,
     source_ip: String,
     user_agent: String,
-    socket: WebSocket,
+    (mut sink, mut stream): (SplitSink<WebSocket, Message>, SplitStream<WebSocket>),
     mut rx: mpsc::Receiver<Outbound>,
 ) {
-    let (mut sink, mut stream) = socket.split();
     let writer = tokio::spawn(async move {
         while let Some(out) = rx.recv().await {
             match out {

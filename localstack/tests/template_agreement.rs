@@ -805,3 +805,23 @@ fn rest_function_block(function: &str, method: &str, path: &str) -> String {
 "
     )
 }
+
+/// The release profile the bootstraps are built with (`cargo lambda build --release`) says
+/// `panic = "unwind"` itself: cargo-lambda fills in `panic = "abort"` where the profile is
+/// silent, and an aborting function dies on a handler's panic instead of answering the 500
+/// its adapter makes of it.
+#[test]
+fn the_shipped_functions_unwind_on_a_panic() {
+    let manifest = std::fs::read_to_string(workspace().join("Cargo.toml")).unwrap();
+    let release: Vec<&str> = manifest
+        .lines()
+        .skip_while(|l| l.trim() != "[profile.release]")
+        .skip(1)
+        .take_while(|l| !l.starts_with('['))
+        .map(str::trim)
+        .collect();
+    assert!(
+        release.contains(&"panic = \"unwind\""),
+        "[profile.release] must set panic = \"unwind\"; it has: {release:?}"
+    );
+}

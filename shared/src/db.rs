@@ -85,9 +85,10 @@ pub fn tls() -> anyhow::Result<MakeRustlsConnect> {
     Ok(MakeRustlsConnect::new(tls_config()?))
 }
 
-/// The TLS client configuration: Mozilla's roots (compiled in, nothing to load), aws-lc.
+/// The TLS client configuration: Mozilla's roots (compiled in, nothing to load), ring (the
+/// provider the SDK's client uses too: one crypto library in every binary).
 pub fn tls_config() -> anyhow::Result<rustls::ClientConfig> {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };

@@ -2,8 +2,10 @@
 //! its TLS connector when each client is constructed, parsing the OS root certificates each
 //! time: ~6 of a function's ~11 ms of init, also in functions that never call AWS
 //! (docs/PERFORMANCE.md). This one hands the clients a connector that builds the real one
-//! (the SDK's own: rustls with aws-lc, the OS roots) on its first request, one per connector
-//! settings, as the default caches them.
+//! (the SDK's own: rustls with ring, the OS roots) on its first request, one per connector
+//! settings, as the default caches them. It is the only HTTP client the SDK has: the SDK
+//! crates are built without `default-https-client`, whose rustls with aws-lc would put a
+//! second crypto library in every binary (docs/PERFORMANCE.md, "The size").
 
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
@@ -74,7 +76,7 @@ impl HttpConnector for LazyConnector {
             }
             SharedHttpConnector::new(
                 builder
-                    .tls_provider(Provider::Rustls(CryptoMode::AwsLc))
+                    .tls_provider(Provider::Rustls(CryptoMode::Ring))
                     .build(),
             )
         });

@@ -23,6 +23,7 @@ pub fn local_sdk_config(endpoint: &str) -> SdkConfig {
             "local", "local", None, None, "local",
         )))
         .endpoint_url(endpoint)
+        .http_client(https::lazy_https_client())
         .build()
 }
 

@@ -197,8 +197,13 @@ struct Pending {
     event: Vec<u8>,
     deadline_ms: u128,
     function_arn: String,
-    reply: oneshot::Sender<Answer>,
+    reply: Reply,
 }
+
+/// Where an invocation's answer goes, with how long the runtime held the event
+/// (`Timing::invoke`: from handing it over at `next` to the answer, not counting any wait for the
+/// instance to ask for it).
+type Reply = oneshot::Sender<(Answer, Duration)>;
 
 enum Answer {
     Response(Vec<u8>),
@@ -209,7 +214,7 @@ struct RuntimeState {
     /// Events for this instance; `next` takes them one by one.
     events: tokio::sync::Mutex<mpsc::Receiver<Pending>>,
     /// The invocation the runtime holds: its id and where its answer goes.
-    current: Mutex<Option<(String, oneshot::Sender<Answer>)>>,
+    current: Mutex<Option<(String, Instant, Reply)>>,
     /// Signalled at the first `next`: the runtime is ready (its init is done).
     ready: Mutex<Option<oneshot::Sender<Instant>>>,
     /// An `init/error` report, failing the cold start.
@@ -318,7 +323,6 @@ impl Instance {
             function_arn: format!("arn:aws:lambda:us-east-1:000000000000:function:{function}"),
             reply: reply_tx,
         };
-        let started = Instant::now();
         if self.events.send(pending).await.is_err() {
             return Err(InvokeError::Exited {
                 function: function.to_owned(),
@@ -327,11 +331,10 @@ impl Instance {
         }
         tokio::select! {
             answer = reply_rx => {
-                let invoke = started.elapsed();
                 match answer {
-                    Ok(Answer::Response(body)) => Ok(((body, Timing { init, invoke }), true)),
+                    Ok((Answer::Response(body), invoke)) => Ok(((body, Timing { init, invoke }), true)),
                     // Lambda keeps an instance whose handler returned an error.
-                    Ok(Answer::Error(body)) => Err(InvokeError::Function { function: function.to_owned(), body }),
+                    Ok((Answer::Error(body), _)) => Err(InvokeError::Function { function: function.to_owned(), body }),
                     Err(_) => Err(InvokeError::Exited { function: function.to_owned(), status: "no answer".into() }),
                 }
             }
@@ -409,15 +412,15 @@ async fn next(State(state): State<Arc<RuntimeState>>) -> Response {
     set("lambda-runtime-invoked-function-arn", &p.function_arn);
     set("lambda-runtime-trace-id", &format!("Root=1-{}", p.id));
     set("content-type", "application/json");
-    *lock(&state.current) = Some((p.id, p.reply));
+    *lock(&state.current) = Some((p.id, Instant::now(), p.reply));
     (StatusCode::OK, headers, p.event).into_response()
 }
 
 fn answer(state: &RuntimeState, id: &str, answer: Answer) -> Response {
     let mut current = lock(&state.current);
     match current.take() {
-        Some((held, reply)) if held == id => {
-            let _ = reply.send(answer);
+        Some((held, handed_over, reply)) if held == id => {
+            let _ = reply.send((answer, handed_over.elapsed()));
             StatusCode::ACCEPTED.into_response()
         }
         other => {

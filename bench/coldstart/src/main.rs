@@ -4,7 +4,11 @@
 //! - ready: spawn until the runtime's first `invocation/next` (its init is done);
 //! - cold: the first invocation of a fresh process (first database connection included);
 //! - warm: p50 and p99 of later invocations of one process, and its CPU time per invocation
-//!   (from `/proc/<pid>/task/*/schedstat`, summed over every thread);
+//!   (from `/proc/<pid>/task/*/schedstat`, summed over every thread, so what a function does
+//!   after answering counts here);
+//!
+//! Invocations are timed from handing the event over at `invocation/next` to the answer, as a
+//! caller reaching an idle instance waits (`runtime_api::Timing`).
 //! - the process's peak RSS (`VmHWM`) and the binary's size.
 //!
 //! `messages-send` sends to a group of 10 members with one WebSocket connection each, so each

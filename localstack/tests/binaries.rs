@@ -187,6 +187,55 @@ async fn an_sqs_batch_fixture_reaches_the_worker_binary() {
     assert!(out.batch_item_failures.is_empty(), "{out:?}");
 }
 
+/// A send's announcement is marked done (its outbox row deleted) by the instance that stored
+/// it, after posting the answer and before taking its next event (`shared::runtime`): nothing is
+/// left for the drainer to announce a second time.
+#[tokio::test]
+async fn a_send_marks_its_announcement_done_before_its_instance_takes_the_next_event() {
+    let app = TestApp::spawn().await;
+    let b = binaries(&app);
+    let alice = app.user("Alice").await;
+    let bob = app.user("Bob").await;
+    let chat = app.create_direct(&alice.access_token, &bob.id).await;
+    let chat_id = chat.body["id"].as_str().unwrap().to_owned();
+    let send = |client_message_id: uuid::Uuid| {
+        fixture("messages-send")
+            .replace("0190f3a2-7c4d-7a10-8e2b-5f6a7b8c9d01", &chat_id)
+            .replace(
+                "3f9c1a52-8e47-4f0b-9d2e-6a1b2c3d4e5f",
+                &client_message_id.to_string(),
+            )
+            .replace("REPLACE_WITH_ACCESS_TOKEN", &alice.access_token)
+    };
+    let db = app.db().await;
+    let rows_for = |message: String| {
+        let db = &db;
+        async move {
+            db.query_one(
+                "SELECT count(*) FROM outbox WHERE change->>'message_id' = $1",
+                &[&message],
+            )
+            .await
+            .unwrap()
+            .get::<_, i64>(0)
+        }
+    };
+
+    let first: ApiGatewayV2httpResponse =
+        invoke(&b, "messages-send", send(uuid::Uuid::new_v4())).await;
+    assert_eq!(first.status_code, 201, "{:?}", first.body);
+    let first_id = json_body(&first.body)["id"].as_str().unwrap().to_owned();
+    let second: ApiGatewayV2httpResponse =
+        invoke(&b, "messages-send", send(uuid::Uuid::new_v4())).await;
+    assert_eq!(second.status_code, 201, "{:?}", second.body);
+    assert_eq!(b.pids("messages-send").len(), 1, "one instance took both");
+    assert_eq!(
+        rows_for(first_id).await,
+        0,
+        "the first send's outbox row outlived its event"
+    );
+}
+
 #[tokio::test]
 async fn a_scheduled_function_answers_its_report() {
     let app = TestApp::spawn().await;

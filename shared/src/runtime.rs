@@ -1,12 +1,19 @@
 //! Runners: what a function's `main` calls. Each sets up tracing, typed config, the pool and
-//! the clients once per cold start, then hands every event to its adapter, and before
-//! answering marks done the announcements the event finished (`service::outbox::flush`: a
-//! Lambda may be frozen right after it answers). A configuration error stops the cold start
-//! with a message naming the variable.
+//! the clients once per cold start, then hands every event to its adapter, and once the answer
+//! is posted marks done the announcements the event finished (`service::outbox::flush`, in
+//! `AfterAnswer`: between posting the answer and asking for the next event, so the caller does
+//! not wait for it, and before Lambda may freeze the instance). A configuration error stops the
+//! cold start with a message naming the variable.
 
 use aws_lambda_events::apigw::{ApiGatewayV2httpRequest, ApiGatewayWebsocketProxyRequest};
 use aws_lambda_events::sqs::SqsEvent;
-use lambda_runtime::{LambdaEvent, service_fn};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use lambda_runtime::layers::TracingLayer;
+use lambda_runtime::tower::{Layer, Service};
+use lambda_runtime::{LambdaEvent, LambdaInvocation, Runtime, service_fn};
 
 use crate::adapter::http::{self, HttpRoute};
 use crate::adapter::sqs;
@@ -61,20 +68,88 @@ pub async fn start(config: Config) -> Result<Ctx, Error> {
     Ok(Ctx::from_config(config).await?)
 }
 
+/// `lambda_runtime::run` with `AfterAnswer` inside its tracing layer (the flush logs under the
+/// event's span).
+async fn serve<F, A, R, B, S, D, E>(after: AfterAnswer, handler: F) -> Result<(), Error>
+where
+    F: Service<LambdaEvent<A>, Response = R> + 'static,
+    F::Future: Future<Output = Result<R, F::Error>> + 'static,
+    F::Error: Into<lambda_runtime::Diagnostic> + std::fmt::Debug + 'static,
+    A: for<'de> serde::Deserialize<'de> + 'static,
+    R: lambda_runtime::IntoFunctionResponse<B, S> + 'static,
+    B: serde::Serialize + 'static,
+    S: futures::Stream<Item = Result<D, E>> + Unpin + Send + 'static,
+    D: Into<bytes::Bytes> + Send + 'static,
+    E: Into<Error> + Send + std::fmt::Debug + 'static,
+{
+    Runtime::new(handler)
+        .layer(after)
+        .layer(TracingLayer::new())
+        .run()
+        .await
+}
+
+/// Marks done the announcements an event finished (`service::outbox::flush`) once its answer
+/// is posted: this layer wraps the Runtime API client, whose future ends when the answer is
+/// sent, and the runtime asks for the next event only after it. So the caller does not wait
+/// for the mark (a statement and its commit: the send's answer comes that much sooner), and
+/// the mark is done before Lambda may freeze the instance, as it was when it came before the
+/// answer.
+#[derive(Clone)]
+struct AfterAnswer(Ctx);
+
+impl<S> Layer<S> for AfterAnswer {
+    type Service = Answered<S>;
+
+    fn layer(&self, inner: S) -> Answered<S> {
+        Answered {
+            inner,
+            ctx: self.0.clone(),
+        }
+    }
+}
+
+struct Answered<S> {
+    inner: S,
+    ctx: Ctx,
+}
+
+impl<S> Service<LambdaInvocation> for Answered<S>
+where
+    S: Service<LambdaInvocation, Response = (), Error = Error>,
+    S::Future: 'static,
+{
+    type Response = ();
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<(), Error>>>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, invocation: LambdaInvocation) -> Self::Future {
+        let answered = self.inner.call(invocation);
+        let ctx = self.ctx.clone();
+        Box::pin(async move {
+            let result = answered.await;
+            crate::service::outbox::flush(&ctx).await;
+            result
+        })
+    }
+}
+
 /// Serves one REST route (API Gateway HTTP API, payload format 2.0).
 pub fn run_http(route: HttpRoute) -> Result<(), Error> {
     block_on(async move {
         let ctx = cold_start().await?;
-        lambda_runtime::run(service_fn(
-            move |event: LambdaEvent<ApiGatewayV2httpRequest>| {
+        let after = AfterAnswer(ctx.clone());
+        serve(
+            after,
+            service_fn(move |event: LambdaEvent<ApiGatewayV2httpRequest>| {
                 let ctx = ctx.clone();
-                async move {
-                    let response = http::dispatch(&ctx, &route, event.payload).await;
-                    crate::service::outbox::flush(&ctx).await;
-                    Ok::<_, Error>(response)
-                }
-            },
-        ))
+                async move { Ok::<_, Error>(http::dispatch(&ctx, &route, event.payload).await) }
+            }),
+        )
         .await
     })
 }
@@ -83,16 +158,14 @@ pub fn run_http(route: HttpRoute) -> Result<(), Error> {
 pub fn run_ws(route: WsRoute) -> Result<(), Error> {
     block_on(async move {
         let ctx = cold_start().await?;
-        lambda_runtime::run(service_fn(
-            move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| {
+        let after = AfterAnswer(ctx.clone());
+        serve(
+            after,
+            service_fn(move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| {
                 let ctx = ctx.clone();
-                async move {
-                    let response = ws::dispatch(&ctx, &route, event.payload).await;
-                    crate::service::outbox::flush(&ctx).await;
-                    Ok::<_, Error>(response)
-                }
-            },
-        ))
+                async move { Ok::<_, Error>(ws::dispatch(&ctx, &route, event.payload).await) }
+            }),
+        )
         .await
     })
 }
@@ -101,15 +174,18 @@ pub fn run_ws(route: WsRoute) -> Result<(), Error> {
 pub fn run_sqs(worker: SqsWorker) -> Result<(), Error> {
     block_on(async move {
         let ctx = cold_start().await?;
-        lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| {
-            let ctx = ctx.clone();
-            async move {
-                let response =
-                    sqs::dispatch(&ctx, worker.function, worker.handler, event.payload).await;
-                crate::service::outbox::flush(&ctx).await;
-                Ok::<_, Error>(response)
-            }
-        }))
+        let after = AfterAnswer(ctx.clone());
+        serve(
+            after,
+            service_fn(move |event: LambdaEvent<SqsEvent>| {
+                let ctx = ctx.clone();
+                async move {
+                    Ok::<_, Error>(
+                        sqs::dispatch(&ctx, worker.function, worker.handler, event.payload).await,
+                    )
+                }
+            }),
+        )
         .await
     })
 }
@@ -118,17 +194,19 @@ pub fn run_sqs(worker: SqsWorker) -> Result<(), Error> {
 pub fn run_job(job: ScheduledJob) -> Result<(), Error> {
     block_on(async move {
         let ctx = cold_start().await?;
-        lambda_runtime::run(service_fn(move |_: LambdaEvent<serde_json::Value>| {
-            let ctx = ctx.clone();
-            async move {
-                let result = (job.job)(ctx.clone()).await;
-                crate::service::outbox::flush(&ctx).await;
-                result.map_err(|e| {
-                    tracing::error!(function = job.function, error = %e.detail(), "job failed");
-                    Error::from(e.to_string())
-                })
-            }
-        }))
+        let after = AfterAnswer(ctx.clone());
+        serve(
+            after,
+            service_fn(move |_: LambdaEvent<serde_json::Value>| {
+                let ctx = ctx.clone();
+                async move {
+                    (job.job)(ctx.clone()).await.map_err(|e| {
+                        tracing::error!(function = job.function, error = %e.detail(), "job failed");
+                        Error::from(e.to_string())
+                    })
+                }
+            }),
+        )
         .await
     })
 }

@@ -134,6 +134,10 @@ pub async fn open_direct(ctx: &Ctx, me: AuthUser, other: UserId) -> Result<(Chat
         let existing = chats::find_direct(&tx, &key)
             .await?
             .ok_or_else(|| ApiError::Internal(anyhow::anyhow!("direct chat vanished")))?;
+        // The chat's row first, as answering a request takes it (`requests::answer`): an open
+        // and an accept of the same request otherwise took the request's row and the chat's
+        // in opposite orders (the member's insert checks its chat) and deadlocked.
+        chats::lock(&tx, existing).await?;
         // The other asked me (I may have declined): opening the chat myself accepts.
         if chats::membership(&tx, existing, me.id).await?.is_none() {
             let change = requests::join(&tx, existing, me.id).await?;

@@ -207,20 +207,6 @@ async fn a_send_marks_its_announcement_done_before_its_instance_takes_the_next_e
             )
             .replace("REPLACE_WITH_ACCESS_TOKEN", &alice.access_token)
     };
-    let db = app.db().await;
-    let rows_for = |message: String| {
-        let db = &db;
-        async move {
-            db.query_one(
-                "SELECT count(*) FROM outbox WHERE change->>'message_id' = $1",
-                &[&message],
-            )
-            .await
-            .unwrap()
-            .get::<_, i64>(0)
-        }
-    };
-
     let first: ApiGatewayV2httpResponse =
         invoke(&b, "messages-send", send(uuid::Uuid::new_v4())).await;
     assert_eq!(first.status_code, 201, "{:?}", first.body);
@@ -229,11 +215,17 @@ async fn a_send_marks_its_announcement_done_before_its_instance_takes_the_next_e
         invoke(&b, "messages-send", send(uuid::Uuid::new_v4())).await;
     assert_eq!(second.status_code, 201, "{:?}", second.body);
     assert_eq!(b.pids("messages-send").len(), 1, "one instance took both");
-    assert_eq!(
-        rows_for(first_id).await,
-        0,
-        "the first send's outbox row outlived its event"
-    );
+    let rows: i64 = app
+        .db()
+        .await
+        .query_one(
+            "SELECT count(*) FROM outbox WHERE change->>'message_id' = $1",
+            &[&first_id],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(rows, 0, "the first send's outbox row outlived its event");
 }
 
 #[tokio::test]

@@ -68,9 +68,9 @@ pub async fn start(config: Config) -> Result<Ctx, Error> {
     Ok(Ctx::from_config(config).await?)
 }
 
-/// `lambda_runtime::run` with `AfterAnswer` inside its tracing layer (the flush logs under the
-/// event's span).
-async fn serve<F, A, R, B, S, D, E>(after: AfterAnswer, handler: F) -> Result<(), Error>
+/// `lambda_runtime::run` with `AfterAnswer` for `ctx` inside its tracing layer (the flush logs
+/// under the event's span).
+async fn serve<F, A, R, B, S, D, E>(ctx: Ctx, handler: F) -> Result<(), Error>
 where
     F: Service<LambdaEvent<A>, Response = R> + 'static,
     F::Future: Future<Output = Result<R, F::Error>> + 'static,
@@ -83,7 +83,7 @@ where
     E: Into<Error> + Send + std::fmt::Debug + 'static,
 {
     Runtime::new(handler)
-        .layer(after)
+        .layer(AfterAnswer(ctx))
         .layer(TracingLayer::new())
         .run()
         .await
@@ -142,9 +142,8 @@ where
 pub fn run_http(route: HttpRoute) -> Result<(), Error> {
     block_on(async move {
         let ctx = cold_start().await?;
-        let after = AfterAnswer(ctx.clone());
         serve(
-            after,
+            ctx.clone(),
             service_fn(move |event: LambdaEvent<ApiGatewayV2httpRequest>| {
                 let ctx = ctx.clone();
                 async move { Ok::<_, Error>(http::dispatch(&ctx, &route, event.payload).await) }
@@ -158,9 +157,8 @@ pub fn run_http(route: HttpRoute) -> Result<(), Error> {
 pub fn run_ws(route: WsRoute) -> Result<(), Error> {
     block_on(async move {
         let ctx = cold_start().await?;
-        let after = AfterAnswer(ctx.clone());
         serve(
-            after,
+            ctx.clone(),
             service_fn(move |event: LambdaEvent<ApiGatewayWebsocketProxyRequest>| {
                 let ctx = ctx.clone();
                 async move { Ok::<_, Error>(ws::dispatch(&ctx, &route, event.payload).await) }
@@ -174,9 +172,8 @@ pub fn run_ws(route: WsRoute) -> Result<(), Error> {
 pub fn run_sqs(worker: SqsWorker) -> Result<(), Error> {
     block_on(async move {
         let ctx = cold_start().await?;
-        let after = AfterAnswer(ctx.clone());
         serve(
-            after,
+            ctx.clone(),
             service_fn(move |event: LambdaEvent<SqsEvent>| {
                 let ctx = ctx.clone();
                 async move {
@@ -194,13 +191,12 @@ pub fn run_sqs(worker: SqsWorker) -> Result<(), Error> {
 pub fn run_job(job: ScheduledJob) -> Result<(), Error> {
     block_on(async move {
         let ctx = cold_start().await?;
-        let after = AfterAnswer(ctx.clone());
         serve(
-            after,
+            ctx.clone(),
             service_fn(move |_: LambdaEvent<serde_json::Value>| {
                 let ctx = ctx.clone();
                 async move {
-                    (job.job)(ctx.clone()).await.map_err(|e| {
+                    (job.job)(ctx).await.map_err(|e| {
                         tracing::error!(function = job.function, error = %e.detail(), "job failed");
                         Error::from(e.to_string())
                     })

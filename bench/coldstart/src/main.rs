@@ -6,10 +6,10 @@
 //! - warm: p50 and p99 of later invocations of one process, and its CPU time per invocation
 //!   (from `/proc/<pid>/task/*/schedstat`, summed over every thread, so what a function does
 //!   after answering counts here);
+//! - the process's peak RSS (`VmHWM`) and the binary's size.
 //!
 //! Invocations are timed from handing the event over at `invocation/next` to the answer, as a
 //! caller reaching an idle instance waits (`runtime_api::Timing`).
-//! - the process's peak RSS (`VmHWM`) and the binary's size.
 //!
 //! `messages-send` sends to a group of 10 members with one WebSocket connection each, so each
 //! send makes 10 pushes (9 `new_message`, 1 `message_sent`) to a management-API stand-in that
